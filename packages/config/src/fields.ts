@@ -1,0 +1,87 @@
+/** The kinds of value a configuration field holds. */
+export type FieldKind = "positive-integer" | "path" | "string" | "boolean";
+
+/** How one field of `MonitoringConfig` is read and checked. */
+export interface FieldSpec {
+  readonly kind: FieldKind;
+  /** The environment variable that sets it. */
+  readonly env: string;
+  /** One line for `--help` and the README. */
+  readonly description: string;
+}
+
+/**
+ * agentwatch's configuration, with the seed's snake_case field names (the JSON config file uses
+ * the same names).
+ */
+export interface MonitoringConfig {
+  /** Seconds between the starts of two poll cycles. */
+  readonly poll_interval_seconds: number;
+  /** Where `<instance_id>/latest_summary.json` and `summary_history.jsonl` live. */
+  readonly summary_dir: string;
+  /** Where `monitor_positions.json` lives. */
+  readonly state_dir: string;
+  /** The model asked for judgements, when one is configured. */
+  readonly model: string;
+  /** The most lines read from one log in one poll. */
+  readonly max_log_lines_per_read: number;
+  /** Seconds before an agent whose processing failed is tried again. */
+  readonly error_backoff_seconds: number;
+  /** Whether summaries are streamed to WebSocket clients. */
+  readonly enable_streaming: boolean;
+}
+
+/** The seed's defaults. */
+export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
+  poll_interval_seconds: 12,
+  summary_dir: "/tmp/madrox_logs/summaries",
+  state_dir: "/tmp/madrox_logs/monitoring_state",
+  model: "claude-haiku-4-5",
+  max_log_lines_per_read: 200,
+  error_backoff_seconds: 10,
+  enable_streaming: true,
+});
+
+/** Every field's kind, environment variable and description. */
+export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> = Object.freeze({
+  poll_interval_seconds: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_POLL_INTERVAL_SECONDS",
+    description: "seconds between the starts of two poll cycles",
+  },
+  summary_dir: {
+    kind: "path",
+    env: "AGENTWATCH_SUMMARY_DIR",
+    description: "directory of per-agent latest_summary.json and summary_history.jsonl",
+  },
+  state_dir: {
+    kind: "path",
+    env: "AGENTWATCH_STATE_DIR",
+    description: "directory of monitor_positions.json",
+  },
+  model: {
+    kind: "string",
+    env: "AGENTWATCH_MODEL",
+    description: "model asked for on-track judgements",
+  },
+  max_log_lines_per_read: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_MAX_LOG_LINES_PER_READ",
+    description: "most lines read from one log in one poll",
+  },
+  error_backoff_seconds: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_ERROR_BACKOFF_SECONDS",
+    description: "seconds before a failed agent is tried again (doubling)",
+  },
+  enable_streaming: {
+    kind: "boolean",
+    env: "AGENTWATCH_ENABLE_STREAMING",
+    description: "stream summaries to WebSocket clients",
+  },
+});
+
+/** The field names, in declaration order. */
+export const CONFIG_KEYS = Object.freeze(
+  Object.keys(CONFIG_FIELDS),
+) as readonly (keyof MonitoringConfig)[];

@@ -1,0 +1,10 @@
+export { ConfigError, describeSource, type ConfigErrorCode, type ConfigSource } from "./errors.js";
+export {
+  CONFIG_FIELDS,
+  CONFIG_KEYS,
+  DEFAULT_CONFIG,
+  type FieldKind,
+  type FieldSpec,
+  type MonitoringConfig,
+} from "./fields.js";
+export { ENV_PREFIX, OTHER_VARIABLES, loadConfig, type LoadConfigOptions } from "./load-config.js";

@@ -1,0 +1,187 @@
+import { readFile } from "node:fs/promises";
+import { ConfigError, type ConfigSource, describeSource } from "./errors.js";
+import {
+  CONFIG_FIELDS,
+  CONFIG_KEYS,
+  DEFAULT_CONFIG,
+  type FieldKind,
+  type MonitoringConfig,
+} from "./fields.js";
+import { closest } from "./suggest.js";
+
+/** The prefix of agentwatch's environment variables. */
+export const ENV_PREFIX = "AGENTWATCH_";
+
+/** Where `loadConfig` reads from; each later source wins over the earlier ones. */
+export interface LoadConfigOptions {
+  /** A JSON config file whose keys are `MonitoringConfig` field names. */
+  file?: string | undefined;
+  /**
+   * Environment variables to read (`AGENTWATCH_*`), usually `process.env`. Not read unless given:
+   * libraries never look at `process.env` on their own.
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Values that win over everything else, such as command-line flags. */
+  overrides?: Partial<MonitoringConfig> | undefined;
+}
+
+const EXPECTED: Record<FieldKind, string> = {
+  "positive-integer": "a positive integer",
+  path: "a non-empty path",
+  string: "a non-empty string",
+  boolean: 'a boolean (true/false; in the environment "true", "false", "1" or "0")',
+};
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function invalid(key: string, source: ConfigSource, kind: FieldKind, value: unknown): ConfigError {
+  return new ConfigError(
+    `${key} from ${describeSource(source)}: expected ${EXPECTED[kind]}, got ${show(value)}`,
+    "CONFIG_INVALID_VALUE",
+    { key, source },
+  );
+}
+
+function fromEnvText(kind: FieldKind, text: string): unknown {
+  const trimmed = text.trim();
+  switch (kind) {
+    case "positive-integer":
+      return /^\d+$/.test(trimmed) ? Number(trimmed) : text;
+    case "boolean":
+      if (trimmed === "true" || trimmed === "1") return true;
+      if (trimmed === "false" || trimmed === "0") return false;
+      return text;
+    case "path":
+    case "string":
+      return text;
+  }
+}
+
+function check(
+  key: keyof MonitoringConfig,
+  source: ConfigSource,
+  value: unknown,
+  raw: unknown = value,
+): unknown {
+  const { kind } = CONFIG_FIELDS[key];
+  const ok =
+    kind === "positive-integer"
+      ? typeof value === "number" && Number.isSafeInteger(value) && value > 0
+      : kind === "boolean"
+        ? typeof value === "boolean"
+        : typeof value === "string" && value.trim().length > 0 && !value.includes("\0");
+  if (!ok) throw invalid(key, source, kind, raw);
+  return value;
+}
+
+function unknownKey(key: string, source: ConfigSource, candidates: readonly string[]): ConfigError {
+  const guess = closest(key, candidates);
+  const hint =
+    guess === undefined ? `known keys: ${candidates.join(", ")}` : `did you mean ${guess}?`;
+  return new ConfigError(
+    `unknown key ${key} in ${describeSource(source)}; ${hint}`,
+    "CONFIG_UNKNOWN_KEY",
+    { key, source },
+  );
+}
+
+function isConfigKey(key: string): key is keyof MonitoringConfig {
+  return Object.prototype.hasOwnProperty.call(CONFIG_FIELDS, key);
+}
+
+function applyObject(
+  target: Record<string, unknown>,
+  values: Readonly<Record<string, unknown>>,
+  source: ConfigSource,
+): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined && source.kind === "override") continue;
+    if (!isConfigKey(key)) throw unknownKey(key, source, CONFIG_KEYS);
+    target[key] = check(key, source, value);
+  }
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  const source: ConfigSource = { kind: "file", path };
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? "unknown error";
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(cause as Error).message} (${code}); check the --config path`,
+      "CONFIG_FILE_UNREADABLE",
+      { source },
+      { cause },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(
+      `config file ${path} is not valid JSON: ${(cause as Error).message}`,
+      "CONFIG_FILE_MALFORMED",
+      { source },
+      { cause },
+    );
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(
+      `config file ${path} must hold a JSON object of settings, got ${Array.isArray(parsed) ? "an array" : show(parsed)}`,
+      "CONFIG_FILE_MALFORMED",
+      { source },
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Builds a `MonitoringConfig` from defaults < JSON file < environment < overrides, validating every
+ * value.
+ *
+ * @throws {ConfigError} for an unreadable or malformed file, an unknown key or variable (a typo),
+ * or a value of the wrong kind; the message names the key, its source and what was expected.
+ * @example
+ * const config = await loadConfig({ file: "agentwatch.json", env: process.env });
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<MonitoringConfig> {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  if (options.file !== undefined) {
+    applyObject(config, await readConfigFile(options.file), { kind: "file", path: options.file });
+  }
+  if (options.env !== undefined) applyEnv(config, options.env);
+  if (options.overrides !== undefined) applyObject(config, options.overrides, { kind: "override" });
+  return Object.freeze(config as unknown as MonitoringConfig);
+}
+
+const ENV_TO_KEY = new Map(CONFIG_KEYS.map((key) => [CONFIG_FIELDS[key].env, key]));
+
+function applyEnv(
+  config: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const [variable, text] of Object.entries(env)) {
+    if (!variable.startsWith(ENV_PREFIX) || text === undefined) continue;
+    const source: ConfigSource = { kind: "env", variable };
+    const key = ENV_TO_KEY.get(variable);
+    if (key === undefined) {
+      if (OTHER_VARIABLES.has(variable)) continue;
+      throw unknownKey(variable, source, [...ENV_TO_KEY.keys()]);
+    }
+    config[key] = check(key, source, fromEnvText(CONFIG_FIELDS[key].kind, text), text);
+  }
+}
+
+/**
+ * `AGENTWATCH_*` variables that are read by the apps rather than by `loadConfig`, and so are not
+ * typos.
+ */
+export const OTHER_VARIABLES: ReadonlySet<string> = new Set(["AGENTWATCH_LOG_LEVEL"]);

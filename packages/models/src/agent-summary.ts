@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { isoDateTimeSchema } from "./common-schemas.js";
+import { ON_TRACK_STATUSES, type OnTrackStatus } from "./on-track-status.js";
+import { validateWith } from "./validate.js";
+
+const stringList = z.array(z.string({ error: "expected a string" }), {
+  error: "expected a list of strings",
+});
+const nullableString = z.string({ error: "expected a string or null" }).nullable();
+
+/**
+ * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format.
+ *
+ * Unknown fields are dropped, so summaries written by newer versions still load.
+ */
+export const agentSummarySchema = z.object({
+  instance_id: z.string({ error: "expected a string" }),
+  instance_name: z.string({ error: "expected a string" }),
+  timestamp: isoDateTimeSchema,
+  current_activity: z.string({ error: "expected a string" }),
+  on_track_status: z.enum(ON_TRACK_STATUSES as [OnTrackStatus, ...OnTrackStatus[]], {
+    error: `expected one of ${ON_TRACK_STATUSES.join(", ")}`,
+  }),
+  confidence_score: z
+    .number({ error: "expected a number from 0 to 1" })
+    .min(0, { error: "expected a number from 0 to 1" })
+    .max(1, { error: "expected a number from 0 to 1" }),
+  assigned_task: nullableString,
+  parent_instance_id: nullableString,
+  role: nullableString,
+  last_tool_used: nullableString,
+  recent_tools: stringList,
+  output_preview: z.string({ error: "expected a string" }),
+  idle_duration_seconds: z
+    .number({ error: "expected a non-negative number of seconds" })
+    .min(0, { error: "expected a non-negative number of seconds" }),
+  drift_reasons: stringList,
+  alignment_keywords: stringList,
+  recommended_action: nullableString,
+});
+
+/** A snapshot of what one agent is doing and whether it is on track with its task. */
+export interface AgentSummary {
+  /** The agent instance this summary is about. */
+  instance_id: string;
+  /** Its human-readable name. */
+  instance_name: string;
+  /** When the summary was made, ISO 8601. */
+  timestamp: string;
+  /** One or two sentences on what the agent is doing now. */
+  current_activity: string;
+  /** The on-track verdict. */
+  on_track_status: OnTrackStatus;
+  /** How sure the verdict is, from 0 to 1. */
+  confidence_score: number;
+  /** The task the agent was given, if known. */
+  assigned_task: string | null;
+  /** The agent that started this one, if any. */
+  parent_instance_id: string | null;
+  /** The agent's role, if known. */
+  role: string | null;
+  /** The last tool the agent called, if any. */
+  last_tool_used: string | null;
+  /** The most recent tools, oldest first. */
+  recent_tools: string[];
+  /** The tail of the agent's meaningful output. */
+  output_preview: string;
+  /** Seconds since the agent last wrote output. */
+  idle_duration_seconds: number;
+  /** Why the agent is judged to drift from its task. */
+  drift_reasons: string[];
+  /** Terms shared by the task and the agent's activity. */
+  alignment_keywords: string[];
+  /** What a supervisor should do, if anything. */
+  recommended_action: string | null;
+}
+
+/**
+ * Validates an AgentSummary given as an object or as JSON text.
+ *
+ * @throws {ValidationError} naming the offending field and value.
+ * @example
+ * const summary = parseAgentSummary(line);
+ */
+export function parseAgentSummary(json: unknown): AgentSummary {
+  return validateWith(agentSummarySchema, "AgentSummary", json);
+}

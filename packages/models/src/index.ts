@@ -1,0 +1,23 @@
+export { ModelError, ValidationError, type ValidationIssue } from "./errors.js";
+export {
+  OnTrackStatus,
+  ON_TRACK_STATUSES,
+  isOnTrackStatus,
+  parseOnTrackStatus,
+} from "./on-track-status.js";
+export {
+  logPositionSchema,
+  parseLogPosition,
+  positionKey,
+  type LogPosition,
+} from "./log-position.js";
+export { agentSummarySchema, parseAgentSummary, type AgentSummary } from "./agent-summary.js";
+export { InMemoryPositionStore, type PositionStore } from "./position-store.js";
+export {
+  silentLogger,
+  systemClock,
+  type Clock,
+  type CommonOptions,
+  type LogFn,
+  type Logger,
+} from "./options.js";
