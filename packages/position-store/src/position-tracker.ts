@@ -1,0 +1,288 @@
+import { stat } from "node:fs/promises";
+import {
+  type LogPosition,
+  type PositionStore,
+  parseLogPosition,
+  positionKey,
+  silentLogger,
+  systemClock,
+} from "@agentwatch/models";
+import { commitBatch } from "./commit-batch.js";
+import { mkdirDurable } from "./durable-fs.js";
+import {
+  InvalidPositionError,
+  PositionStoreClosedError,
+  PositionStoreError,
+  PositionWriteError,
+  StateDirError,
+} from "./errors.js";
+import { loadState } from "./load-state.js";
+import { SerialQueue } from "./serial-queue.js";
+import { canonicalPosition, samePosition } from "./state-format.js";
+import type { LoaderContext } from "./state-loader.js";
+import type { StateLockOptions } from "./state-lock.js";
+import { statePaths } from "./state-paths.js";
+import { errnoCode } from "./system-error.js";
+import {
+  type PositionTrackerOptions,
+  type PositionTrackerStats,
+  positiveMs,
+} from "./tracker-options.js";
+import { type Batch, createBatch } from "./write-batch.js";
+
+function describePosition(position: unknown): string {
+  const p = (position ?? {}) as Partial<Record<"instance_id" | "log_type", unknown>>;
+  return typeof p.instance_id === "string" && typeof p.log_type === "string"
+    ? JSON.stringify(positionKey(p.instance_id, p.log_type))
+    : "a position";
+}
+
+/**
+ * The durable `PositionStore`: read positions in `<stateDir>/monitor_positions.json`, safe to share
+ * between processes. Reads answer from memory and show only what is durably on disk; every
+ * `updatePosition`/`removePosition` resolves once a write containing it is on disk.
+ *
+ * @example
+ * const tracker = await PositionTracker.open("/var/lib/agentwatch", { logger });
+ * await tracker.updatePosition(position);
+ * tracker.getPosition("agent-1", "tmux_output"); // the position, durably stored
+ * await tracker.close();
+ */
+export class PositionTracker implements PositionStore {
+  /** The state directory, absolute. */
+  readonly stateDir: string;
+  /** `<stateDir>/monitor_positions.json`. */
+  readonly stateFile: string;
+  readonly #ctx: LoaderContext;
+  readonly #lock: StateLockOptions;
+  readonly #serial = new SerialQueue();
+  #committed: Map<string, LogPosition>;
+  #queued: Batch | undefined;
+  #inflight: Batch | undefined;
+  #swept = false;
+  #closing: Promise<void> | undefined;
+  #stats = { writes: 0, failedWrites: 0, changesWritten: 0, unchangedUpdates: 0 };
+
+  private constructor(
+    ctx: LoaderContext,
+    lock: StateLockOptions,
+    positions: Map<string, LogPosition>,
+  ) {
+    this.#ctx = ctx;
+    this.#lock = lock;
+    this.#committed = positions;
+    this.stateDir = ctx.paths.dir;
+    this.stateFile = ctx.paths.file;
+  }
+
+  /**
+   * Opens the store in `stateDir` (created, with parents, if missing) and loads its state. Never
+   * throws because of file content: a corrupt file is kept aside and the `.bak` used.
+   *
+   * @throws {StateDirError} when the directory cannot be created or is not a directory.
+   * @throws {PositionReadError} when the state file exists but cannot be read.
+   * @throws {PositionStoreError} with code `INVALID_OPTIONS` for a non-positive lock time.
+   * @example
+   * const tracker = await PositionTracker.open(config.state_dir, { logger, lockStaleMs: 10_000 });
+   */
+  static async open(
+    stateDir: string,
+    options: PositionTrackerOptions = {},
+  ): Promise<PositionTracker> {
+    const staleMs = positiveMs("lockStaleMs", options.lockStaleMs ?? 10_000);
+    const timeoutMs = positiveMs("lockTimeoutMs", options.lockTimeoutMs ?? 3 * staleMs);
+    const logger = options.logger ?? silentLogger;
+    const paths = statePaths(stateDir);
+    try {
+      await mkdirDurable(paths.dir);
+    } catch (error) {
+      throw errnoCode(error) === "EEXIST"
+        ? new StateDirError(paths.dir, error, "it exists and is not a directory")
+        : new StateDirError(paths.dir, error);
+    }
+    const info = await stat(paths.dir).catch((error: unknown) => {
+      throw new StateDirError(paths.dir, error);
+    });
+    if (!info.isDirectory()) {
+      throw new StateDirError(paths.dir, undefined, "it exists and is not a directory");
+    }
+    const ctx: LoaderContext = {
+      paths,
+      logger,
+      clock: options.clock ?? systemClock,
+      preserved: new Set(),
+    };
+    const lock: StateLockOptions = { staleMs, timeoutMs, logger };
+    return new PositionTracker(ctx, lock, await loadState(ctx, lock));
+  }
+
+  /** Counters of writes made, failed and avoided since `open`. */
+  get stats(): PositionTrackerStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * The durably stored position of one log, or undefined.
+   *
+   * @throws {PositionStoreClosedError} after `close()`.
+   */
+  getPosition(instanceId: string, logType: string): LogPosition | undefined {
+    this.#assertOpen("get a position");
+    const position = this.#committed.get(positionKey(instanceId, logType));
+    // Different (instance_id, log_type) pairs can share a key when ids contain ':'.
+    if (position?.instance_id !== instanceId || position.log_type !== logType) return undefined;
+    return { ...position };
+  }
+
+  /**
+   * Every durably stored position, this process's and (as of the last write or refresh) others'.
+   *
+   * @throws {PositionStoreClosedError} after `close()`.
+   */
+  getAllPositions(): LogPosition[] {
+    this.#assertOpen("list positions");
+    return [...this.#committed.values()].map((position) => ({ ...position }));
+  }
+
+  /**
+   * Saves a position; resolves once it is durably on disk. An update equal to the stored position
+   * writes nothing.
+   *
+   * @throws {InvalidPositionError} when `position` is not a valid LogPosition.
+   * @throws {PositionWriteError} when the write failed; the position is then not stored.
+   */
+  updatePosition(position: LogPosition): Promise<void> {
+    return this.updatePositions([position]);
+  }
+
+  /**
+   * Saves several positions in one durable write.
+   *
+   * @throws {InvalidPositionError} when one of them is invalid (then none is saved).
+   * @throws {PositionWriteError} when the write failed; none of them is then stored.
+   */
+  async updatePositions(positions: readonly LogPosition[]): Promise<void> {
+    this.#assertOpen("update positions");
+    const valid = positions.map((position) => this.#validate(position));
+    const waits = new Set<Batch>();
+    for (const position of valid) {
+      const key = positionKey(position.instance_id, position.log_type);
+      const { current, pending } = this.#intended(key);
+      if (current !== undefined && samePosition(current, position)) {
+        this.#stats.unchangedUpdates++;
+        if (pending !== undefined) waits.add(pending);
+        continue;
+      }
+      const batch = this.#queue();
+      batch.changes.set(key, position);
+      waits.add(batch);
+    }
+    await Promise.all([...waits].map((batch) => batch.done));
+  }
+
+  /**
+   * Forgets a position; resolves to true once the removal is on disk, or false when there was none.
+   *
+   * @throws {PositionWriteError} when the write failed; the position is then still stored.
+   */
+  async removePosition(instanceId: string, logType: string): Promise<boolean> {
+    this.#assertOpen("remove a position");
+    const key = positionKey(instanceId, logType);
+    const { current, pending } = this.#intended(key);
+    if (current?.instance_id !== instanceId || current.log_type !== logType) {
+      if (pending !== undefined) await pending.done;
+      return false;
+    }
+    const batch = this.#queue();
+    batch.changes.set(key, null);
+    await batch.done;
+    return true;
+  }
+
+  /**
+   * Empties the state file, other processes' positions included (a full reset). The state before
+   * it stays in `monitor_positions.json.bak` until the next write.
+   *
+   * @throws {PositionWriteError} when the write failed.
+   */
+  async clearAllPositions(): Promise<void> {
+    this.#assertOpen("clear positions");
+    const batch = this.#queue();
+    batch.clear = true;
+    batch.changes.clear();
+    await batch.done;
+  }
+
+  /**
+   * Re-reads the state file, to see positions other processes wrote since this one's last write.
+   *
+   * @throws {PositionReadError} when the state file cannot be read.
+   */
+  async refresh(): Promise<void> {
+    this.#assertOpen("refresh");
+    await this.#serial.run(async () => {
+      this.#committed = await loadState(this.#ctx, this.#lock);
+    });
+  }
+
+  /** Waits for pending writes, then closes the tracker; later calls throw. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= this.#serial.run(() => Promise.resolve());
+    return this.#closing;
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closing !== undefined) throw new PositionStoreClosedError(this.stateFile, operation);
+  }
+
+  #validate(position: LogPosition): LogPosition {
+    try {
+      return canonicalPosition(parseLogPosition(position));
+    } catch (error) {
+      throw new InvalidPositionError(
+        `cannot store ${describePosition(position)} in ${this.stateFile}: ${(error as Error).message}; pass a valid LogPosition`,
+        error,
+      );
+    }
+  }
+
+  /** What a key will hold once the pending writes are done, and the batch that decides it. */
+  #intended(key: string): { current: LogPosition | undefined; pending: Batch | undefined } {
+    for (const batch of [this.#queued, this.#inflight]) {
+      if (batch === undefined) continue;
+      if (batch.changes.has(key))
+        return { current: batch.changes.get(key) ?? undefined, pending: batch };
+      if (batch.clear) return { current: undefined, pending: batch };
+    }
+    return { current: this.#committed.get(key), pending: undefined };
+  }
+
+  /** The batch that collects changes for the next write (group commit). */
+  #queue(): Batch {
+    if (this.#queued !== undefined) return this.#queued;
+    const batch = createBatch();
+    this.#queued = batch;
+    void this.#serial.run(() => this.#flush(batch));
+    return batch;
+  }
+
+  async #flush(batch: Batch): Promise<void> {
+    this.#queued = undefined;
+    this.#inflight = batch;
+    try {
+      this.#committed = await commitBatch(this.#ctx, this.#lock, batch, !this.#swept);
+      this.#swept = true;
+      this.#stats.writes++;
+      this.#stats.changesWritten += batch.changes.size;
+      batch.settle();
+    } catch (error) {
+      this.#stats.failedWrites++;
+      const failure =
+        error instanceof PositionStoreError ? error : new PositionWriteError(this.stateFile, error);
+      this.#ctx.logger.warn({ file: this.stateFile, code: failure.code }, failure.message);
+      batch.settle(failure);
+    } finally {
+      this.#inflight = undefined;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { constants } from "node:fs";
+import { copyFile, link, readFile, readdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Clock, LogPosition, Logger } from "@agentwatch/models";
+import { fsyncDir } from "./durable-fs.js";
+import { type EntryProblem, parseStateText } from "./state-format.js";
+import { type StatePaths, corruptPathFor, isTempName } from "./state-paths.js";
+import { describeSystemError, errnoCode } from "./system-error.js";
+
+/** What reading one state file (the main file or its `.bak`) found. */
+export type StateFileRead =
+  | { readonly kind: "missing" }
+  | {
+      readonly kind: "valid";
+      readonly positions: Map<string, LogPosition>;
+      readonly problems: readonly EntryProblem[];
+    }
+  | { readonly kind: "corrupt"; readonly reason: string };
+
+/**
+ * Reads and parses a state file. A missing file is `missing`; content that is unusable as a whole
+ * is `corrupt`.
+ *
+ * @throws the system error when the file exists but cannot be read (EACCES, EISDIR, EIO).
+ */
+export async function readStateFile(path: string): Promise<StateFileRead> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return { kind: "missing" };
+    throw error;
+  }
+  const parsed = parseStateText(text);
+  if (!parsed.ok) return { kind: "corrupt", reason: parsed.reason };
+  return { kind: "valid", positions: parsed.positions, problems: parsed.problems };
+}
+
+/** What the loader needs: where the files are, where to warn, what time it is. */
+export interface LoaderContext {
+  readonly paths: StatePaths;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** `dev:ino` of corrupt files already moved aside by this tracker, so each is kept once. */
+  readonly preserved: Set<string>;
+}
+
+/** Logs one warning per dropped or re-keyed entry, naming the file. */
+export function warnProblems(ctx: LoaderContext, file: string, problems: readonly EntryProblem[]) {
+  for (const problem of problems) {
+    ctx.logger.warn(
+      { file, key: problem.key, problem: problem.message, stored: problem.stored },
+      `${file}: entry ${JSON.stringify(problem.key)} ${problem.message}`,
+    );
+  }
+}
+
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "EXDEV", "ENOSYS"]);
+
+/**
+ * Keeps the corrupt state file as `<file>.corrupt-<timestamp>` (a hard link, or a copy), never
+ * overwriting an earlier one. The state file itself is left for the next atomic write to replace.
+ *
+ * @throws the system error when no copy could be made; the corrupt file must then not be replaced.
+ */
+async function preserveCorrupt(ctx: LoaderContext, reason: string): Promise<void> {
+  const { file } = ctx.paths;
+  const info = await stat(file);
+  const identity = `${info.dev}:${info.ino}`;
+  if (ctx.preserved.has(identity)) return;
+  const now = ctx.clock();
+  for (let attempt = 0; ; attempt++) {
+    const target = corruptPathFor(file, now, attempt);
+    try {
+      try {
+        await link(file, target);
+      } catch (error) {
+        if (!NO_HARD_LINKS.has(errnoCode(error) ?? "")) throw error;
+        await copyFile(file, target, constants.COPYFILE_EXCL);
+      }
+    } catch (error) {
+      if (errnoCode(error) === "EEXIST" && attempt < 1000) continue;
+      throw error;
+    }
+    await fsyncDir(ctx.paths.dir);
+    ctx.preserved.add(identity);
+    ctx.logger.warn(
+      { file, movedTo: target, reason },
+      `${file} is unusable (${reason}); it was kept as ${target}`,
+    );
+    return;
+  }
+}
+
+/** The positions of the `.bak`, or none; warns which one the store starts from. */
+export async function readBackup(ctx: LoaderContext): Promise<Map<string, LogPosition>> {
+  const { file, bak } = ctx.paths;
+  let read: StateFileRead;
+  try {
+    read = await readStateFile(bak);
+  } catch (error) {
+    read = { kind: "corrupt", reason: describeSystemError(error) };
+  }
+  if (read.kind === "valid") {
+    warnProblems(ctx, bak, read.problems);
+    ctx.logger.warn(
+      { file, backup: bak, positions: read.positions.size },
+      `${file}: recovered ${read.positions.size} positions from ${bak}`,
+    );
+    return read.positions;
+  }
+  const why = read.kind === "missing" ? "there is none" : `it is unusable too (${read.reason})`;
+  ctx.logger.warn({ file, backup: bak }, `${file}: no usable backup (${why}); starting empty`);
+  return new Map();
+}
+
+/** The state a write under the lock builds on. */
+export interface WriteBase {
+  /** The positions currently on disk (or recovered from `.bak`). */
+  readonly positions: Map<string, LogPosition>;
+  /** The state file held a valid state, worth keeping as `.bak`. */
+  readonly mainValid: boolean;
+  /** The state file was corrupt: it was moved aside and `positions` come from the backup. */
+  readonly recovered: boolean;
+}
+
+/**
+ * Reads the current state under the lock; a corrupt state file is moved aside and the `.bak` (or
+ * nothing) used instead.
+ *
+ * @throws the system error when the state file cannot be read or kept aside.
+ */
+export async function readStateForWrite(ctx: LoaderContext): Promise<WriteBase> {
+  const read = await readStateFile(ctx.paths.file);
+  switch (read.kind) {
+    case "valid":
+      warnProblems(ctx, ctx.paths.file, read.problems);
+      return { positions: read.positions, mainValid: true, recovered: false };
+    case "missing":
+      return { positions: new Map(), mainValid: false, recovered: false };
+    case "corrupt":
+      await preserveCorrupt(ctx, read.reason);
+      return { positions: await readBackup(ctx), mainValid: false, recovered: true };
+  }
+}
+
+/** Removes temp files left by writers that died; only safe while holding the lock. */
+export async function sweepTempFiles(ctx: LoaderContext): Promise<void> {
+  const names = await readdir(ctx.paths.dir).catch(() => [] as string[]);
+  for (const name of names.filter(isTempName)) {
+    await unlink(join(ctx.paths.dir, name)).catch(() => {});
+    ctx.logger.debug({ file: name }, `removed ${name}, left by a writer that stopped`);
+  }
+}

@@ -1,0 +1,238 @@
+import { watch } from "node:fs";
+import { mkdir, readFile, readdir, stat, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
+import { position, readStateJson, recordingLogger, tempDir } from "./helpers.js";
+
+const FILE = STATE_FILE_NAME;
+const BAK = `${STATE_FILE_NAME}.bak`;
+const FIXED_CLOCK = () => Date.UTC(2025, 0, 15, 10, 30, 0, 123);
+const CORRUPT = `${STATE_FILE_NAME}.corrupt-2025-01-15T10-30-00-123Z`;
+
+function stateText(...positions: ReturnType<typeof position>[]): string {
+  return JSON.stringify(
+    Object.fromEntries(positions.map((p) => [`${p.instance_id}:${p.log_type}`, p])),
+    null,
+    2,
+  );
+}
+
+describe("atomic, durable writes", () => {
+  it("each write goes through a uniquely named temp file renamed over the state file", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position("first"));
+    const seen = new Set<string>();
+    const watcher = watch(dir, (_event, name) => {
+      if (name !== null) seen.add(name);
+    });
+    const inodes = [(await stat(join(dir, FILE))).ino];
+    for (let i = 0; i < 5; i++) {
+      await tracker.updatePosition(position("first", "tmux_output", { last_byte_offset: i }));
+      inodes.push((await stat(join(dir, FILE))).ino);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    watcher.close();
+    const temps = [...seen].filter((name) =>
+      /^monitor_positions\.json\.\d+\.[0-9a-f]{12}\.tmp$/.test(name),
+    );
+    expect(temps.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(temps).size).toBe(temps.length);
+    expect(temps.every((name) => name.includes(`.${process.pid}.`))).toBe(true);
+    // Replaced by a new file each time, never rewritten in place.
+    for (let i = 1; i < inodes.length; i++) expect(inodes[i]).not.toBe(inodes[i - 1]);
+    expect((await readdir(dir)).sort()).toEqual([FILE, BAK]);
+    await tracker.close();
+  });
+
+  it("a reader polling the file during many writes always finds complete, valid JSON", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position("agent", "tmux_output", { last_byte_offset: 0 }));
+    let writing = true;
+    let reads = 0;
+    const reader = (async () => {
+      while (writing) {
+        const text = await readFile(join(dir, FILE), "utf8");
+        expect(() => JSON.parse(text) as unknown).not.toThrow();
+        reads++;
+      }
+    })();
+    for (let i = 1; i <= 150; i++) {
+      await tracker.updatePositions([
+        position("agent", "tmux_output", { last_byte_offset: i }),
+        position(`filler-${i % 7}`, "tmux_output", { file_path: "x".repeat(i * 20) }),
+      ]);
+    }
+    writing = false;
+    await reader;
+    expect(reads).toBeGreaterThan(10);
+    expect((await readStateJson(dir))["agent:tmux_output"]?.last_byte_offset).toBe(150);
+    await tracker.close();
+  });
+
+  it("keeps the state before the latest write as monitor_positions.json.bak", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 1 }));
+    const first = await readFile(join(dir, FILE), "utf8");
+    await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 2 }));
+    expect(await readFile(join(dir, BAK), "utf8")).toBe(first);
+    const second = await readFile(join(dir, FILE), "utf8");
+    await tracker.clearAllPositions();
+    expect(await readFile(join(dir, BAK), "utf8")).toBe(second);
+    expect(await readStateJson(dir)).toEqual({});
+    await tracker.close();
+  });
+
+  it("removes temp files left by a writer that died, at its first write", async () => {
+    const dir = await tempDir();
+    const leftovers = [`${FILE}.4242.0123456789ab.tmp`, `${FILE}.bak.4242.0123456789ab.tmp`];
+    for (const name of leftovers) await writeFile(join(dir, name), '{"torn": ');
+    await writeFile(join(dir, "unrelated.tmp"), "keep me");
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position());
+    expect((await readdir(dir)).sort()).toEqual([FILE, "unrelated.tmp"].sort());
+    await tracker.close();
+  });
+});
+
+describe("corrupt state files", () => {
+  it.each([
+    ["invalid JSON", '{"agent-1:tmux_output": {"instance_id": "agent-1", '],
+    ["an empty file", ""],
+    ["a JSON array", "[]"],
+    ["JSON null", "null"],
+    ["a JSON number", "42"],
+    ["an object of which no entry is valid", '{"a:b": {"instance_id": "a"}, "c:d": 7}'],
+  ])("%s is kept as .corrupt-<timestamp> and the .bak is used", async (_what, content) => {
+    const dir = await tempDir();
+    const good = stateText(position("from-bak"));
+    await writeFile(join(dir, BAK), good);
+    await writeFile(join(dir, FILE), content);
+    const { logger, warnings } = recordingLogger();
+    const tracker = await PositionTracker.open(dir, { logger, clock: FIXED_CLOCK });
+    expect(tracker.getAllPositions()).toEqual([position("from-bak")]);
+    expect(await readFile(join(dir, CORRUPT), "utf8")).toBe(content);
+    expect(await readStateJson(dir)).toEqual(JSON.parse(good));
+    expect(warnings().some((w) => w.includes(join(dir, FILE)) && w.includes(CORRUPT))).toBe(true);
+    expect(warnings().some((w) => w.includes("recovered 1 positions") && w.includes(BAK))).toBe(
+      true,
+    );
+    await tracker.close();
+  });
+
+  it("starts empty when the state file is corrupt and there is no usable .bak, keeping both", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, FILE), "not json");
+    await writeFile(join(dir, BAK), "{ also not json");
+    const { logger, warnings } = recordingLogger();
+    const tracker = await PositionTracker.open(dir, { logger, clock: FIXED_CLOCK });
+    expect(tracker.getAllPositions()).toEqual([]);
+    expect(await readFile(join(dir, CORRUPT), "utf8")).toBe("not json");
+    expect(await readFile(join(dir, BAK), "utf8")).toBe("{ also not json");
+    expect(await readStateJson(dir)).toEqual({});
+    expect(
+      warnings().some((w) => w.includes("starting empty") && w.includes(join(dir, FILE))),
+    ).toBe(true);
+    await tracker.close();
+  });
+
+  it("never overwrites an earlier .corrupt file, even at the same timestamp", async () => {
+    const dir = await tempDir();
+    for (const content of ["first garbage", "second garbage"]) {
+      await writeFile(join(dir, FILE), content);
+      const tracker = await PositionTracker.open(dir, { clock: FIXED_CLOCK });
+      await tracker.close();
+    }
+    expect(await readFile(join(dir, CORRUPT), "utf8")).toBe("first garbage");
+    expect(await readFile(join(dir, `${CORRUPT}-1`), "utf8")).toBe("second garbage");
+  });
+
+  it("drops single invalid entries with a warning naming the file and keeps the rest", async () => {
+    const dir = await tempDir();
+    const data = {
+      "good:tmux_output": position("good"),
+      "bad-offset:tmux_output": position("bad-offset", "tmux_output", { last_byte_offset: -5 }),
+      "missing-fields:tmux_output": { instance_id: "missing-fields" },
+      "not-an-object:tmux_output": "hello",
+    };
+    await writeFile(join(dir, FILE), JSON.stringify(data, null, 2));
+    const { logger, warnings } = recordingLogger();
+    const tracker = await PositionTracker.open(dir, { logger });
+    expect(tracker.getAllPositions()).toEqual([position("good")]);
+    const dropped = warnings().filter((w) => w.includes(join(dir, FILE)) && w.includes("dropped"));
+    expect(dropped).toHaveLength(3);
+    expect(dropped.join("\n")).toContain("last_byte_offset");
+    expect((await readdir(dir)).sort()).toEqual([FILE]);
+    await tracker.updatePosition(position("new"));
+    expect(Object.keys(await readStateJson(dir)).sort()).toEqual([
+      "good:tmux_output",
+      "new:tmux_output",
+    ]);
+    await tracker.close();
+  });
+
+  it("rebuilds a key from the entry's fields when it was stored under another key", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, FILE), JSON.stringify({ "wrong-key": position("a:b", "c:d") }));
+    const { logger, warnings } = recordingLogger();
+    const tracker = await PositionTracker.open(dir, { logger });
+    expect(tracker.getPosition("a:b", "c:d")).toEqual(position("a:b", "c:d"));
+    expect(warnings().some((w) => w.includes('"wrong-key"') && w.includes('"a:b:c:d"'))).toBe(true);
+    await tracker.close();
+  });
+
+  it("a state file corrupted after open is kept aside by the next write, which builds on the .bak", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir, { clock: FIXED_CLOCK });
+    await tracker.updatePosition(position("one"));
+    await tracker.updatePosition(position("two"));
+    await writeFile(join(dir, FILE), "\0\0\0\0 garbage");
+    await tracker.updatePosition(position("three"));
+    expect(await readFile(join(dir, CORRUPT), "utf8")).toBe("\0\0\0\0 garbage");
+    // The .bak held the state before "two"; "two" was only in the file that got corrupted.
+    expect(Object.keys(await readStateJson(dir)).sort()).toEqual([
+      "one:tmux_output",
+      "three:tmux_output",
+    ]);
+    expect(
+      tracker
+        .getAllPositions()
+        .map((p) => p.instance_id)
+        .sort(),
+    ).toEqual(["one", "three"]);
+    await tracker.close();
+  });
+
+  it("when the corrupt file cannot be repaired, opening still works, using the .bak in memory", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, FILE), "garbage");
+    await writeFile(join(dir, BAK), stateText(position("from-bak")));
+    // A regular file where the lock directory goes, older than the stale threshold: proper-lockfile
+    // tries to remove it as a stale lock and fails (ENOTDIR), even for root.
+    await writeFile(join(dir, `${FILE}.lock`), "");
+    await utimes(join(dir, `${FILE}.lock`), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const { logger, warnings } = recordingLogger();
+    const tracker = await PositionTracker.open(dir, { logger, lockStaleMs: 2000 });
+    expect(tracker.getAllPositions()).toEqual([position("from-bak")]);
+    expect(await readFile(join(dir, FILE), "utf8")).toBe("garbage");
+    expect(
+      warnings().some((w) => w.includes("could not be repaired") && w.includes(join(dir, FILE))),
+    ).toBe(true);
+    await tracker.close();
+  });
+
+  it("opening never throws because of content: a directory of odd files opens", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, "sub"));
+    await writeFile(
+      join(dir, FILE),
+      JSON.stringify({ "x:y": { ...position("x", "y"), extra: [1, 2] } }),
+    );
+    const tracker = await PositionTracker.open(dir);
+    expect(tracker.getPosition("x", "y")).toEqual(position("x", "y"));
+    await tracker.close();
+  });
+});

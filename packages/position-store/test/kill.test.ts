@@ -1,0 +1,92 @@
+import type { ChildProcess } from "node:child_process";
+import { readFile, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
+import { parseStateText } from "../src/state-format.js";
+import { recordingLogger, spawnChild, tempDir, watchChild } from "./helpers.js";
+
+const KILLS = 50;
+const KEYS = ["writer-0", "writer-1", "writer:2", "writer-3"];
+/** Children started ahead of time (they load, then wait for "go"), so startup overlaps the runs. */
+const WARM = 2;
+
+interface Warm {
+  readonly process: ChildProcess;
+  readonly watch: ReturnType<typeof watchChild>;
+}
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function startWarm(dir: string): Warm {
+  const child = spawnChild("kill-loop.ts", [dir]);
+  started.push(child);
+  return { process: child, watch: watchChild(child) };
+}
+
+describe("SIGKILL at random moments", () => {
+  it(
+    `a writer killed ${KILLS} times leaves a valid file holding every acknowledged update`,
+    { timeout: 120_000 },
+    async () => {
+      const dir = await tempDir();
+      const file = join(dir, STATE_FILE_NAME);
+      const acknowledged = new Map<string, number>(); // key -> highest offset whose update resolved
+      const pool = Array.from({ length: WARM }, () => startWarm(dir));
+      let totalAcks = 0;
+      for (let kill = 0; kill < KILLS; kill++) {
+        const child = pool.shift() as Warm;
+        pool.push(startWarm(dir));
+        await child.watch.waitForLine((line) => line === "loaded");
+        child.process.stdin?.write("go\n");
+        await child.watch.waitForLine((line) => line === "ready");
+        await sleep(Math.random() * 40);
+        child.process.kill("SIGKILL");
+        const { signal } = await child.watch.exited;
+        expect(signal, child.watch.stderr()).toBe("SIGKILL");
+
+        for (const line of child.watch.lines) {
+          const match = /^ok (\d) (\d+)$/.exec(line);
+          if (match === null) continue;
+          totalAcks++;
+          const key = `${KEYS[Number(match[1])]}:tmux_output`;
+          acknowledged.set(key, Math.max(acknowledged.get(key) ?? 0, Number(match[2])));
+        }
+        const text = await readFile(file, "utf8").catch(() => "{}");
+        const parsed = parseStateText(text);
+        expect(parsed.ok, `kill ${kill}: ${text.slice(0, 200)}`).toBe(true);
+        if (!parsed.ok) return;
+        expect(parsed.problems).toEqual([]);
+        for (const [key, offset] of acknowledged) {
+          expect(
+            parsed.positions.get(key)?.last_byte_offset ?? -1,
+            `kill ${kill}, ${key}`,
+          ).toBeGreaterThanOrEqual(offset);
+        }
+        expect((await readdir(dir)).filter((name) => name.includes(".corrupt-"))).toEqual([]);
+        // The killed writer is dead: clear a lock it may have held instead of waiting lockStaleMs
+        // for the takeover (that takeover has its own test in multi-process.test.ts).
+        await rm(`${file}.lock`, { recursive: true, force: true });
+      }
+      for (const warm of pool) warm.process.kill("SIGKILL");
+      expect(totalAcks).toBeGreaterThan(KILLS);
+
+      const { logger, warnings } = recordingLogger();
+      const tracker = await PositionTracker.open(dir, { logger });
+      for (const [key, offset] of acknowledged) {
+        const [instanceId = "", logType = ""] = [key.slice(0, key.lastIndexOf(":")), "tmux_output"];
+        expect(tracker.getPosition(instanceId, logType)?.last_byte_offset).toBeGreaterThanOrEqual(
+          offset,
+        );
+      }
+      await tracker.clearAllPositions(); // a write under the lock sweeps the killed writers' temp files
+      expect(warnings()).toEqual([]);
+      expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+      await tracker.close();
+    },
+  );
+});

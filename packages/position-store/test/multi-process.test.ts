@@ -1,0 +1,88 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PositionLockError, PositionTracker, STATE_FILE_NAME } from "../src/index.js";
+import { position, readStateJson, spawnChild, tempDir, watchChild } from "./helpers.js";
+
+const CHILDREN = 4;
+const UPDATES = 200;
+const KEYS = 4;
+
+describe("several processes sharing one state dir", () => {
+  it(
+    `${CHILDREN} processes making ${UPDATES} updates each at the same time lose none of them`,
+    { timeout: 60_000 },
+    async () => {
+      const dir = await tempDir();
+      const setup = await PositionTracker.open(dir);
+      await setup.updatePosition(position("pre-existing"));
+      const processes = Array.from({ length: CHILDREN }, (_, n) =>
+        spawnChild("update-loop.ts", [dir, `proc${n}`, String(UPDATES), String(KEYS)]),
+      );
+      const children = processes.map((child) => watchChild(child));
+      await Promise.all(children.map((child) => child.waitForLine((line) => line === "loaded")));
+      // All four have loaded and opened the store: start them together.
+      for (const child of processes) child.stdin?.write("go\n");
+      const exits = await Promise.all(children.map((child) => child.exited));
+      exits.forEach(({ code }, n) => expect(code, children[n]?.stderr()).toBe(0));
+
+      const onDisk = await readStateJson(dir);
+      expect(Object.keys(onDisk)).toHaveLength(CHILDREN * KEYS + 1);
+      expect(onDisk["pre-existing:tmux_output"]).toEqual(position("pre-existing"));
+      for (let n = 0; n < CHILDREN; n++) {
+        for (let j = 0; j < KEYS; j++) {
+          const lastUpdate = UPDATES - KEYS + j; // the last i with i % KEYS === j
+          expect(onDisk[`proc${n}-${j}:tmux_output`]?.last_byte_offset).toBe(lastUpdate + 1);
+        }
+      }
+      await setup.refresh();
+      expect(setup.getAllPositions()).toHaveLength(CHILDREN * KEYS + 1);
+      await setup.close();
+    },
+  );
+
+  it("two trackers on one dir keep each other's positions and removals", async () => {
+    const dir = await tempDir();
+    const a = await PositionTracker.open(dir);
+    const b = await PositionTracker.open(dir);
+    await a.updatePosition(position("from-a"));
+    await b.updatePosition(position("from-b"));
+    await a.updatePosition(position("from-a", "tmux_output", { last_byte_offset: 2 }));
+    expect(Object.keys(await readStateJson(dir)).sort()).toEqual([
+      "from-a:tmux_output",
+      "from-b:tmux_output",
+    ]);
+    expect(a.getPosition("from-b", "tmux_output")).toEqual(position("from-b")); // merged in by a's write
+    await expect(b.removePosition("from-b", "tmux_output")).resolves.toBe(true);
+    await a.updatePositions([
+      position("from-a", "tmux_output", { last_byte_offset: 3 }),
+      position("more-a"),
+    ]);
+    expect(Object.keys(await readStateJson(dir)).sort()).toEqual([
+      "from-a:tmux_output",
+      "more-a:tmux_output",
+    ]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("a lock left by a killed process blocks only until lockStaleMs, then is taken over", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir, { lockStaleMs: 2000, lockTimeoutMs: 500 });
+    const holderProcess = spawnChild("hold-lock.ts", [dir]);
+    const holder = watchChild(holderProcess);
+    await holder.waitForLine((line) => line === "locked");
+    // While the holder lives, the lock is respected.
+    await expect(tracker.updatePosition(position("early"))).rejects.toThrow(PositionLockError);
+    holderProcess.kill("SIGKILL");
+    await holder.exited;
+    expect((await stat(join(dir, `${STATE_FILE_NAME}.lock`))).isDirectory()).toBe(true);
+
+    const patient = await PositionTracker.open(dir, { lockStaleMs: 2000 });
+    await patient.updatePosition(position("after-kill"));
+    expect(Object.keys(await readStateJson(dir))).toEqual(["after-kill:tmux_output"]);
+    await expect(stat(join(dir, `${STATE_FILE_NAME}.lock`))).rejects.toMatchObject({
+      code: "ENOENT",
+    });
+    await Promise.all([tracker.close(), patient.close()]);
+  });
+});
