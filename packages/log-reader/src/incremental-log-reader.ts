@@ -1,0 +1,193 @@
+import { type LogPosition, positionKey } from "@agentwatch/models";
+import { CommitGuard } from "./commit-guard.js";
+import { ReadFailure, toReadError } from "./open-log.js";
+import {
+  type IncrementalLogReaderOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import { type Attempt, attemptRead, emptyResult } from "./read-attempt.js";
+import { readLastLines } from "./read-last-lines.js";
+import type { PendingRead, ReadResult } from "./read-result.js";
+
+function invalidArgument(name: string, value: unknown): ReadFailure {
+  return new ReadFailure({
+    code: "EINVAL",
+    message: `cannot read: ${name} must be a non-empty string (got ${JSON.stringify(value) ?? String(value)})`,
+  });
+}
+
+/**
+ * Reads what was appended to agents' logs since the last read, remembering where it stopped in a
+ * `PositionStore`; survives rotation, copytruncate, truncation and restarts without losing,
+ * splitting or duplicating lines. Holds no file open between calls.
+ *
+ * @example
+ * const reader = new IncrementalLogReader({ positionTracker: await PositionTracker.open(stateDir) });
+ * const read = await reader.read("agent-1", "/logs/instances/agent-1/tmux_output.log");
+ * await handle(read.lines);
+ * await read.commit();
+ */
+export class IncrementalLogReader {
+  readonly #options: ResolvedOptions;
+  readonly #guard: CommitGuard;
+  /** By key: the running `readNewContent`, which the next one for that log waits for. */
+  readonly #serial = new Map<string, Promise<ReadResult>>();
+  /** By key: the stat signature of the file at the path when it was last checked to be the saved file. */
+  readonly #verified = new Map<string, string>();
+
+  /**
+   * Creates a reader; it opens nothing until the first read.
+   *
+   * @throws {InvalidOptionError} when an option is invalid (maxLinesPerRead <= 0, an unknown catchUp, ...).
+   */
+  constructor(options: IncrementalLogReaderOptions) {
+    this.#options = resolveOptions(options);
+    this.#guard = new CommitGuard(this.#options.positionTracker, this.#options.logger);
+  }
+
+  /**
+   * Reads the new complete lines of a log; the position moves only on `commit()`. Never throws:
+   * a missing or unreadable file gives no lines and an `error`, leaving the position untouched.
+   *
+   * @example
+   * const read = await reader.read("agent-1", logPath);
+   * if (read.error === null) { await store(read.lines); await read.commit(); }
+   */
+  async read(
+    instanceId: string,
+    logFilePath: string,
+    logType = "tmux_output",
+  ): Promise<PendingRead> {
+    let base: LogPosition | undefined;
+    let attempt: Attempt;
+    const generation = this.#guard.generation(positionKey(String(instanceId), String(logType)));
+    try {
+      if (typeof instanceId !== "string" || instanceId === "")
+        throw invalidArgument("instanceId", instanceId);
+      if (typeof logType !== "string" || logType === "") throw invalidArgument("logType", logType);
+      if (typeof logFilePath !== "string" || logFilePath === "")
+        throw invalidArgument("logFilePath", logFilePath);
+      base = this.#guard.current(instanceId, logType);
+      attempt = await attemptRead(
+        this.#options,
+        this.#verified,
+        instanceId,
+        logFilePath,
+        logType,
+        base,
+      );
+    } catch (error) {
+      const readError = toReadError(
+        error,
+        typeof logFilePath === "string" ? logFilePath : "<no path>",
+      );
+      this.#options.logger.warn(
+        { err: error, instanceId, path: logFilePath, code: readError.code },
+        readError.message,
+      );
+      attempt = { result: emptyResult(base?.last_line_number ?? 0, readError), next: null };
+    }
+    return this.#pending(attempt, base, generation);
+  }
+
+  /**
+   * Reads the new complete lines of a log and commits the position before resolving (the seed's
+   * one-step form). Never throws; a failed save gives no lines and a `POSITION_STORE_FAILED` error.
+   *
+   * @example
+   * const { lines, totalLines } = await reader.readNewContent("agent-1", logPath);
+   */
+  async readNewContent(
+    instanceId: string,
+    logFilePath: string,
+    logType = "tmux_output",
+  ): Promise<ReadResult> {
+    // One read-and-commit at a time per log, so concurrent calls never return the same lines.
+    const key = positionKey(String(instanceId), String(logType));
+    const previous = this.#serial.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.#readAndCommit(instanceId, logFilePath, logType));
+    this.#serial.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#serial.get(key) === run) this.#serial.delete(key);
+    }
+  }
+
+  async #readAndCommit(
+    instanceId: string,
+    logFilePath: string,
+    logType: string,
+  ): Promise<ReadResult> {
+    const { commit, ...result } = await this.read(instanceId, logFilePath, logType);
+    if (result.error !== null) return result;
+    try {
+      await commit();
+    } catch (error) {
+      const message = `cannot save the position of ${instanceId}:${logType} (${logFilePath}): ${
+        error instanceof Error ? error.message : String(error)
+      }; the same lines will be read again`;
+      this.#options.logger.warn({ err: error, instanceId, path: logFilePath }, message);
+      const before = this.#guard.current(instanceId, logType);
+      return emptyResult(before?.last_line_number ?? 0, { code: "POSITION_STORE_FAILED", message });
+    }
+    return result;
+  }
+
+  /**
+   * The last `n` complete lines of a file, plus its unterminated last line if any, without touching
+   * any position. Reads backwards from the end: the cost grows with `n`, not with the file size.
+   * Never throws: a missing or unreadable file gives `[]`.
+   *
+   * @example
+   * const context = await reader.readLastNLines(logPath, 50);
+   */
+  async readLastNLines(logFilePath: string, n = 100): Promise<string[]> {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.#options.logger.warn(
+        { path: logFilePath, n },
+        "readLastNLines: n must be a non-negative integer",
+      );
+      return [];
+    }
+    try {
+      return await readLastLines(logFilePath, n, this.#options.maxLineBytes);
+    } catch (error) {
+      const readError = toReadError(error, logFilePath);
+      this.#options.logger.warn(
+        { err: error, path: logFilePath, code: readError.code },
+        readError.message,
+      );
+      return [];
+    }
+  }
+
+  /**
+   * Forgets the position of a log, so its next read starts at byte 0; resolves to false when there
+   * was none. Reads taken before the reset can no longer commit.
+   *
+   * @throws the position store's error when removing fails.
+   */
+  async resetPosition(instanceId: string, logType = "tmux_output"): Promise<boolean> {
+    const key = positionKey(instanceId, logType);
+    this.#guard.reset(key);
+    this.#verified.delete(key);
+    const removed = await this.#options.positionTracker.removePosition(instanceId, logType);
+    this.#options.logger.info({ instanceId, logType }, "position reset");
+    return removed;
+  }
+
+  #pending(attempt: Attempt, base: LogPosition | undefined, generation: number): PendingRead {
+    const { result, next } = attempt;
+    let committing: Promise<void> | undefined;
+    const commit = (): Promise<void> => {
+      committing ??= this.#guard.commit(base, next, generation).catch((error: unknown) => {
+        committing = undefined; // a failed save may be retried
+        throw error;
+      });
+      return committing;
+    };
+    return { ...result, commit };
+  }
+}

@@ -1,0 +1,121 @@
+import { stat } from "node:fs/promises";
+import { type LogPosition, positionKey } from "@agentwatch/models";
+import { consumeSegments } from "./consume-segments.js";
+import { checksumAt, headLength } from "./fingerprint.js";
+import { type OpenedLog, openLog, requireRegular, statSignature } from "./open-log.js";
+import type { ResolvedOptions } from "./options.js";
+import { planRead } from "./read-plan.js";
+import type { ReadError, ReadResult } from "./read-result.js";
+
+/** What one read found, and the position that committing it would save. */
+export interface Attempt {
+  readonly result: ReadResult;
+  /** The position after this read, or null when it would not change anything. */
+  readonly next: LogPosition | null;
+}
+
+/** A result with no lines: an idle read, or (with `error`) a failed one. */
+export function emptyResult(totalLines: number, error: ReadError | null): ReadResult {
+  return {
+    lines: [],
+    totalLines,
+    hasMore: false,
+    bytesBehind: 0,
+    rotated: false,
+    truncated: false,
+    skippedLines: 0,
+    pendingPartial: null,
+    error,
+  };
+}
+
+function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
+  return (mtimeMs) => flushMs === 0 || now - mtimeMs >= flushMs;
+}
+
+/**
+ * Reads one log once from `base`: an idle file costs one stat; otherwise the file (and a rotated
+ * predecessor, if any) is opened, checked and read, and every handle closed before returning.
+ * `verified` remembers, by key, the stat signature of the file last checked to be the saved one.
+ *
+ * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
+ */
+export async function attemptRead(
+  o: ResolvedOptions,
+  verified: Map<string, string>,
+  instanceId: string,
+  logPath: string,
+  logType: string,
+  base: LogPosition | undefined,
+): Promise<Attempt> {
+  const now = o.clock();
+  const key = positionKey(instanceId, logType);
+  const pathStats = await stat(logPath, { bigint: true });
+  requireRegular(logPath, pathStats);
+  if (
+    base !== undefined &&
+    base.device === pathStats.dev.toString() &&
+    base.inode === pathStats.ino.toString() &&
+    Number(pathStats.size) === base.last_byte_offset &&
+    verified.get(key) === statSignature(pathStats)
+  ) {
+    // Idle: the file is unchanged (same size, mtime and ctime) since it was checked, and fully read.
+    return { result: emptyResult(base.last_line_number, null), next: null };
+  }
+  const headBytes = (size: number): number => headLength(size, o.fingerprintBytes);
+  const opened: OpenedLog[] = [];
+  try {
+    const current = await openLog(logPath, headBytes, pathStats);
+    opened.push(current);
+    const search = { logPath, headBytes, fingerprintBytes: o.fingerprintBytes, logger: o.logger };
+    const segments = await planRead(search, base, current, opened);
+    const consumed = await consumeSegments(segments, {
+      maxLines: o.maxLinesPerRead,
+      maxLineBytes: o.maxLineBytes,
+      skipBacklog: o.catchUp === "skip",
+      quiet: quietTest(now, o.partialLineFlushMs),
+    });
+    const { segment, offset, line } = consumed;
+    const result: ReadResult = {
+      lines: consumed.lines,
+      totalLines: line,
+      hasMore: consumed.hasMore,
+      bytesBehind: consumed.bytesBehind,
+      rotated: segment.restart === "rotated",
+      truncated: segment.restart === "truncated",
+      skippedLines: consumed.skippedLines,
+      pendingPartial: consumed.pendingPartial,
+      error: null,
+    };
+    const unchanged =
+      base === undefined
+        ? offset === 0 && line === 0
+        : segment === segments[0] &&
+          segment.restart === null &&
+          offset === base.last_byte_offset &&
+          line === base.last_line_number;
+    if (consumed.lines.length > 0) {
+      o.logger.debug(
+        { instanceId, path: segment.file.path, lines: consumed.lines.length, offset },
+        "read new lines",
+      );
+    }
+    if (segment.file === current) verified.set(key, current.signature);
+    else verified.delete(key);
+    if (unchanged) return { result, next: null };
+    const next: LogPosition = {
+      instance_id: instanceId,
+      log_type: logType,
+      file_path: segment.file.path,
+      last_byte_offset: offset,
+      last_line_number: line,
+      last_read_timestamp: new Date(now).toISOString(),
+      checksum: checksumAt(segment.file.head, offset, o.fingerprintBytes),
+      device: segment.file.device,
+      inode: segment.file.inode,
+    };
+    return { result, next };
+  } finally {
+    await Promise.all(opened.map((file) => file.fh.close().catch(() => {})));
+  }
+}

@@ -1,0 +1,32 @@
+import { stat } from "node:fs/promises";
+import { findNewestLines } from "./backward-scan.js";
+import { scanLines } from "./line-scanner.js";
+import { openLog } from "./open-log.js";
+
+/**
+ * The last `n` complete lines of a file plus its unterminated last line, if any: found by
+ * reading backwards from the end, then read forward; the cost grows with those lines only.
+ *
+ * @throws whatever opening or reading the file throws (the reader turns it into `[]`).
+ */
+export async function readLastLines(
+  path: string,
+  n: number,
+  maxLineBytes: number,
+): Promise<string[]> {
+  const file = await openLog(path, () => 0, await stat(path, { bigint: true }));
+  try {
+    if (file.size === 0) return [];
+    const newest = await findNewestLines(file.fh, 0, file.size, n, false);
+    const scan = await scanLines(file.fh, {
+      start: newest.offset,
+      end: file.size,
+      maxLines: Number.POSITIVE_INFINITY,
+      maxLineBytes,
+      flushPartial: true,
+    });
+    return scan.lines;
+  } finally {
+    await file.fh.close().catch(() => {});
+  }
+}

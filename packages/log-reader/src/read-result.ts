@@ -1,0 +1,40 @@
+/** Why a read gave no lines: a stable `code` (such as `ENOENT`) and a message for people. */
+export interface ReadError {
+  /** `ENOENT`, `EACCES`, `EISDIR`, `NOT_REGULAR_FILE`, `EIO`, `POSITION_STORE_FAILED`, ... */
+  readonly code: string;
+  /** What failed, on which path, and what to do. */
+  readonly message: string;
+}
+
+/** What one read of a log returned. */
+export interface ReadResult {
+  /** New complete lines, oldest first, without their line ending. */
+  lines: string[];
+  /** Lines consumed from the current file since its start: the saved `last_line_number`. */
+  totalLines: number;
+  /** True when the read stopped at `maxLinesPerRead` and more bytes are waiting. */
+  hasMore: boolean;
+  /** Bytes not yet consumed after this read (a held partial line counts). */
+  bytesBehind: number;
+  /** The path now names a different file; reading restarted at its byte 0. */
+  rotated: boolean;
+  /** The same file became shorter than the saved offset or was rewritten from its start. */
+  truncated: boolean;
+  /** With `catchUp: "skip"`, how many backlog lines were skipped unread. */
+  skippedLines: number;
+  /** The unterminated last line being held back, or null. */
+  pendingPartial: string | null;
+  /** Why nothing was read, or null. */
+  error: ReadError | null;
+}
+
+/** A read whose position moves only when `commit()` is called (at-least-once delivery). */
+export interface PendingRead extends ReadResult {
+  /**
+   * Saves the position after this read's lines. Idempotent; a no-op when nothing moved or
+   * when the position changed since this read (a newer commit, a reset), so it never moves back.
+   *
+   * @throws the position store's error when saving fails.
+   */
+  readonly commit: () => Promise<void>;
+}
