@@ -12,9 +12,10 @@ import { parseArgs } from "node:util";
 import { SCENARIOS, type Scenario } from "./scenarios.js";
 import { simulateAgent } from "./simulate.js";
 
-// A simulated agent as a process: writes its scenario's output into a log file the way
-// `tmux pipe-pane` would, optionally rotating it once, and on SIGTERM prints
-// {"writes":N,"bytes":M} on stdout and exits 0, so the parent can rebuild exactly what was written.
+// A simulated agent as a process: opens (creates) its log, prints {"ready":true} on stdout, then
+// writes its scenario's output into the log the way `tmux pipe-pane` would, optionally rotating it
+// once, and on SIGTERM prints {"writes":N,"bytes":M} on stdout and exits 0, so the parent can
+// rebuild exactly what was written.
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ if (rotateMode !== "rename" && rotateMode !== "copytruncate")
 
 mkdirSync(dirname(logPath), { recursive: true });
 let fd = openSync(logPath, "a");
+process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 let writes = 0;
 let bytes = 0;
 let stopping = false;

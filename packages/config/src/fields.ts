@@ -29,6 +29,12 @@ export interface MonitoringConfig {
   readonly error_backoff_seconds: number;
   /** Whether summaries are streamed to WebSocket clients. */
   readonly enable_streaming: boolean;
+  /** The original orchestrator's log directory: `<log_dir>/instances/<id>/tmux_output.log`. */
+  readonly log_dir: string;
+  /** How many agents one poll cycle processes at the same time. */
+  readonly agent_concurrency: number;
+  /** Seconds an agent whose log disappeared stays listed as exited before its position is removed. */
+  readonly exited_grace_seconds: number;
 }
 
 /** The seed's defaults. */
@@ -40,6 +46,9 @@ export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
   max_log_lines_per_read: 200,
   error_backoff_seconds: 10,
   enable_streaming: true,
+  log_dir: "/tmp/madrox_logs",
+  agent_concurrency: 4,
+  exited_grace_seconds: 300,
 });
 
 /** Every field's kind, environment variable and description. */
@@ -78,6 +87,21 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     kind: "boolean",
     env: "AGENTWATCH_ENABLE_STREAMING",
     description: "stream summaries to WebSocket clients",
+  },
+  log_dir: {
+    kind: "path",
+    env: "AGENTWATCH_LOG_DIR",
+    description: "the orchestrator's log directory (<log_dir>/instances/<id>/tmux_output.log)",
+  },
+  agent_concurrency: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_AGENT_CONCURRENCY",
+    description: "agents processed at the same time in one poll cycle",
+  },
+  exited_grace_seconds: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_EXITED_GRACE_SECONDS",
+    description: "seconds an exited agent stays listed before its position is removed",
   },
 });
 

@@ -30,7 +30,7 @@ async function rejection(promise: Promise<unknown>): Promise<ConfigError> {
 }
 
 describe("defaults", () => {
-  it("are the seed's values", async () => {
+  it("are the seed's values, plus the monitor's own fields", async () => {
     expect(DEFAULT_CONFIG).toEqual({
       poll_interval_seconds: 12,
       summary_dir: "/tmp/madrox_logs/summaries",
@@ -39,6 +39,9 @@ describe("defaults", () => {
       max_log_lines_per_read: 200,
       error_backoff_seconds: 10,
       enable_streaming: true,
+      log_dir: "/tmp/madrox_logs",
+      agent_concurrency: 4,
+      exited_grace_seconds: 300,
     });
     expect(await loadConfig()).toEqual(DEFAULT_CONFIG);
   });
