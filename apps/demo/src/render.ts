@@ -1,4 +1,4 @@
-import { displayWidth, fitWidth, formatBytes, padWidth } from "./display.js";
+import { displayWidth, fitWidth, formatBytes, padWidth, visibleText } from "./display.js";
 import { type WatchedLog, currentEvents } from "./watch-state.js";
 
 /** Run-wide figures shown under the table and in the summary. */
@@ -34,7 +34,7 @@ export function renderTable(logs: readonly WatchedLog[], totals: Totals, columns
       String(log.totalLines),
       formatBytes(log.bytesBehind),
       events,
-      log.lastLine,
+      shownLine(log),
     ]);
     if (events !== "") cells[4] = yellow(cells[4]!);
     lines.push(cells.join("  "));
@@ -42,6 +42,12 @@ export function renderTable(logs: readonly WatchedLog[], totals: Totals, columns
   lines.push("");
   lines.push(totalsLine(logs, totals));
   return `${ESC}[H${ESC}[2J${lines.join("\n")}\n`;
+}
+
+/** The last line to show: a held partial line is what the terminal shows last. */
+function shownLine(log: WatchedLog): string {
+  const partial = log.pendingPartial === null ? "" : visibleText(log.pendingPartial);
+  return partial !== "" ? partial : log.lastLine;
 }
 
 /** One line of run totals. */
@@ -65,7 +71,7 @@ export function renderPlain(logs: readonly WatchedLog[], totals: Totals): string
     const eventText = events.length > 0 ? ` [${events.join(", ")}]` : "";
     out.push(
       `  ${log.instanceId}: +${log.linesThisPoll} lines, total ${log.totalLines}, ` +
-        `${formatBytes(log.bytesBehind)} behind${eventText} | ${fitWidth(log.lastLine, 80)}`,
+        `${formatBytes(log.bytesBehind)} behind${eventText} | ${fitWidth(shownLine(log), 80)}`,
     );
   }
   return `${out.join("\n")}\n`;
