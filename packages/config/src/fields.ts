@@ -1,5 +1,6 @@
 /** The kinds of value a configuration field holds. */
-export type FieldKind = "positive-integer" | "path" | "string" | "boolean";
+export type FieldKind =
+  "positive-integer" | "port" | "path" | "string" | "optional-string" | "boolean";
 
 /** How one field of `MonitoringConfig` is read and checked. */
 export interface FieldSpec {
@@ -35,6 +36,14 @@ export interface MonitoringConfig {
   readonly agent_concurrency: number;
   /** Seconds an agent whose log disappeared stays listed as exited before its position is removed. */
   readonly exited_grace_seconds: number;
+  /** The address the server listens on; beyond loopback it requires `token`. */
+  readonly server_host: string;
+  /** The server's port (0: any free port). */
+  readonly server_port: number;
+  /** The token HTTP and WebSocket clients must present; empty means none. */
+  readonly token: string;
+  /** The most WebSocket clients served at once. */
+  readonly max_clients: number;
 }
 
 /** The seed's defaults. */
@@ -49,6 +58,10 @@ export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
   log_dir: "/tmp/madrox_logs",
   agent_concurrency: 4,
   exited_grace_seconds: 300,
+  server_host: "127.0.0.1",
+  server_port: 8001,
+  token: "",
+  max_clients: 100,
 });
 
 /** Every field's kind, environment variable and description. */
@@ -102,6 +115,26 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     kind: "positive-integer",
     env: "AGENTWATCH_EXITED_GRACE_SECONDS",
     description: "seconds an exited agent stays listed before its position is removed",
+  },
+  server_host: {
+    kind: "string",
+    env: "AGENTWATCH_SERVER_HOST",
+    description: "address the server listens on (beyond loopback a token is required)",
+  },
+  server_port: {
+    kind: "port",
+    env: "AGENTWATCH_SERVER_PORT",
+    description: "the server's port (0: any free port)",
+  },
+  token: {
+    kind: "optional-string",
+    env: "AGENTWATCH_TOKEN",
+    description: "token HTTP and WebSocket clients must present (empty: none)",
+  },
+  max_clients: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_MAX_CLIENTS",
+    description: "most WebSocket clients served at once",
   },
 });
 

@@ -30,7 +30,7 @@ async function rejection(promise: Promise<unknown>): Promise<ConfigError> {
 }
 
 describe("defaults", () => {
-  it("are the seed's values, plus the monitor's own fields", async () => {
+  it("are the seed's values, plus the monitor's and the server's fields", async () => {
     expect(DEFAULT_CONFIG).toEqual({
       poll_interval_seconds: 12,
       summary_dir: "/tmp/madrox_logs/summaries",
@@ -42,6 +42,10 @@ describe("defaults", () => {
       log_dir: "/tmp/madrox_logs",
       agent_concurrency: 4,
       exited_grace_seconds: 300,
+      server_host: "127.0.0.1",
+      server_port: 8001,
+      token: "",
+      max_clients: 100,
     });
     expect(await loadConfig()).toEqual(DEFAULT_CONFIG);
   });
@@ -132,7 +136,18 @@ describe("errors", () => {
     );
   });
 
+  it("read a port (0 included) and a token, which may be empty", async () => {
+    const config = await loadConfig({
+      env: { AGENTWATCH_SERVER_PORT: "0", AGENTWATCH_TOKEN: "s3cret" },
+    });
+    expect(config.server_port).toBe(0);
+    expect(config.token).toBe("s3cret");
+    expect((await loadConfig({ env: { AGENTWATCH_TOKEN: "" } })).token).toBe("");
+  });
+
   it.each([
+    ["AGENTWATCH_SERVER_PORT", "65536"],
+    ["AGENTWATCH_SERVER_PORT", "http"],
     ["AGENTWATCH_POLL_INTERVAL_SECONDS", "0"],
     ["AGENTWATCH_POLL_INTERVAL_SECONDS", "-5"],
     ["AGENTWATCH_POLL_INTERVAL_SECONDS", "1.5"],

@@ -27,6 +27,8 @@ export interface LoadConfigOptions {
 
 const EXPECTED: Record<FieldKind, string> = {
   "positive-integer": "a positive integer",
+  port: "a port number from 0 to 65535",
+  "optional-string": "a string",
   path: "a non-empty path",
   string: "a non-empty string",
   boolean: 'a boolean (true/false; in the environment "true", "false", "1" or "0")',
@@ -53,6 +55,7 @@ function fromEnvText(kind: FieldKind, text: string): unknown {
   const trimmed = text.trim();
   switch (kind) {
     case "positive-integer":
+    case "port":
       return /^\d+$/.test(trimmed) ? Number(trimmed) : text;
     case "boolean":
       if (trimmed === "true" || trimmed === "1") return true;
@@ -60,6 +63,7 @@ function fromEnvText(kind: FieldKind, text: string): unknown {
       return text;
     case "path":
     case "string":
+    case "optional-string":
       return text;
   }
 }
@@ -71,14 +75,25 @@ function check(
   raw: unknown = value,
 ): unknown {
   const { kind } = CONFIG_FIELDS[key];
-  const ok =
-    kind === "positive-integer"
-      ? typeof value === "number" && Number.isSafeInteger(value) && value > 0
-      : kind === "boolean"
-        ? typeof value === "boolean"
-        : typeof value === "string" && value.trim().length > 0 && !value.includes("\0");
+  const ok = isValid(kind, value);
   if (!ok) throw invalid(key, source, kind, raw);
   return value;
+}
+
+function isValid(kind: FieldKind, value: unknown): boolean {
+  switch (kind) {
+    case "positive-integer":
+      return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+    case "port":
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 65535;
+    case "boolean":
+      return typeof value === "boolean";
+    case "optional-string":
+      return typeof value === "string" && !value.includes("\0");
+    case "path":
+    case "string":
+      return typeof value === "string" && value.trim().length > 0 && !value.includes("\0");
+  }
 }
 
 function unknownKey(key: string, source: ConfigSource, candidates: readonly string[]): ConfigError {
