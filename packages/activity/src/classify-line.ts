@@ -1,0 +1,182 @@
+import type { CleanLine } from "./clean-line.js";
+import { isStackFrame, matchError } from "./error-line.js";
+import { parseToolCall, type ParsedToolCall } from "./tool-call.js";
+
+/** What a (non-noise) line is, for deciding the state. */
+export type LineKind =
+  | "exit"
+  | "rate_limit"
+  | "agent_prompt"
+  | "option_selected"
+  | "option"
+  | "question_hint"
+  | "input_request"
+  | "working"
+  | "hint"
+  | "finished"
+  | "permission_question"
+  | "shell_prompt"
+  | "shell_command"
+  | "tool_call"
+  | "tool_result"
+  | "error"
+  | "stack_frame"
+  | "text";
+
+/** A classified line. */
+export interface LineInfo {
+  readonly kind: LineKind;
+  /** The line trimmed (at most the first 4096 characters of it). */
+  readonly trimmed: string;
+  /** `trimmed` without a tool-result prefix (`⎿`, `└`). */
+  readonly body: string;
+  /** Leading spaces before the text. */
+  readonly indent: number;
+  /** The tool call, for `tool_call` lines. */
+  readonly tool: ParsedToolCall | null;
+  /** The command typed at a shell prompt, for `shell_command` lines. */
+  readonly command: string | null;
+  /** The error text, for `error` lines and tool results that are errors. */
+  readonly error: string | null;
+}
+
+const PROBE_CHARS = 4096;
+
+const EXIT = [
+  /^\[Process (?:exited|completed|terminated)\b[^\]]*\]$/i,
+  /^\[(?:process )?exited\]$/i,
+  /^Pane is dead\b/,
+  /^Process (?:exited|finished) with (?:exit )?code -?\d+\.?$/i,
+  /^To continue this session, run codex resume\b/,
+  /^(?:exit|logout)$/,
+  /^Connection to \S+ closed\.$/,
+];
+const RATE_LIMIT =
+  /\b(?:5-hour|five-hour|weekly|daily|monthly|session|usage|Opus|Sonnet) limit reached\b|\bhit your usage limit\b|\brate[ _-]?limit(?:ed\b|_error\b| exceeded\b| reached\b)/i;
+/** A cheap literal check before the rate-limit pattern, which is costlier. */
+const LIMIT_WORD = /limit/i;
+const OPTION_SELECTED = /^[❯›]\s*\d{1,2}[.)]\s+\S/;
+const BOXED_OPTION_SELECTED = /^>\s*\d{1,2}[.)]\s+\S/;
+const OPTION = /^\d{1,2}[.)]\s+\S/;
+const QUESTION_HINT = /Enter to select|↑\/↓ to navigate|Tab\/Arrow keys to navigate/i;
+const INPUT_REQUEST = [
+  /\[(?:y\/n|yes\/no)\]\s*[?:]?$/i,
+  /\((?:y\/n|yes\/no|y)\)\s*[?:]?$/i,
+  /\(yes\/no(?:\/\[fingerprint\])?\)\?$/,
+  /^(?:\[sudo\] )?password(?: for [\w.-]+)?:$/i,
+  /^Enter passphrase\b.*:$/,
+  /Press (?:any key|enter|return) to continue/i,
+];
+const WORKING = /esc to interrupt|ctrl\+c to interrupt/i;
+const SPINNER_STATUS = /^[·✢✳✶✻✽*✷✸✹✺]\s+\S[^…]{0,80}…/;
+const FINISHED = /^(?:[·✢✳✶✻✽*✷✸✹✺]\s+\p{L}+ for \d+(?:\.\d+)?\s*(?:ms|s|m|h)\b|─+ Worked for \d)/u;
+const HINT = [
+  /^\? for shortcuts\b/,
+  /for shortcuts$/,
+  /^⏵⏵ /,
+  /^⏸ /,
+  /\(shift\+tab to cycle\)/,
+  /\bcontext left\b/i,
+  /^Context left until auto-compact/i,
+  /^Press enter to confirm\b/i,
+  /^Esc to (?:cancel|go back|exit)\b/i,
+  /^⏎ send\b/,
+  /^ctrl\+c to exit\b/i,
+  /^Tip:/,
+  /^\/help for help\b/,
+  /^(?:gpt|o\d|codex)[\w.-]* (?:minimal|low|medium|high|xhigh)\b/,
+];
+const PERMISSION_QUESTION =
+  /^(?:Do you want to (?:proceed|make this edit|create|delete|overwrite|allow|run|fetch|use|apply)\b|Would you like to (?:run|make|proceed|allow|apply|grant|continue)\b|Allow (?:command|edits?|this command|Claude to|Codex to)\b|Do you trust the files in this folder)/i;
+const SHELL_PROMPTS = [
+  /^(?:\([\w.@-]+\) )?[\w.-]+@[\w.-]+:[^\s$#]*[$#] ?(.*)$/,
+  /^(?:\([\w.@-]+\) )?[\w.-]+@[\w.-]+ [^\s$#%]+ ?[$#%] ?(.*)$/,
+  /^\[[\w.-]+@[\w.-]+ [^\]]*\][$#] ?(.*)$/,
+  /^[\w.-]+-\d[\d.]*[$#] ?(.*)$/,
+  /^\$ ?(.*)$/,
+  /^➜ +\S+(?: git:\([^)]*\))?(?: ✗)? ?(.*)$/,
+  /^PS [A-Za-z]:\\[^>]*> ?(.*)$/,
+];
+
+function any(patterns: readonly RegExp[], text: string): boolean {
+  for (const pattern of patterns) if (pattern.test(text)) return true;
+  return false;
+}
+
+function make(
+  kind: LineKind,
+  trimmed: string,
+  body: string,
+  indent: number,
+  extra: Partial<Pick<LineInfo, "tool" | "command" | "error">> = {},
+): LineInfo {
+  return {
+    kind,
+    trimmed,
+    body,
+    indent,
+    tool: extra.tool ?? null,
+    command: extra.command ?? null,
+    error: extra.error ?? null,
+  };
+}
+
+/** Removes a tool-result prefix (`⎿  `, `└ `) from a trimmed line. */
+export function resultBody(trimmed: string): string | null {
+  const first = trimmed[0];
+  if (first !== "⎿" && first !== "└") return null;
+  return trimmed.slice(1).trimStart();
+}
+
+/** Classifies a cleaned, non-noise line. Every pattern is anchored or literal: linear time. */
+export function classifyLine(line: CleanLine): LineInfo {
+  const text = line.text.length > PROBE_CHARS ? line.text.slice(0, PROBE_CHARS) : line.text;
+  const trimmed = text.trim();
+  const indent = text.length - text.trimStart().length;
+  const atMargin = indent === 0;
+  const first = trimmed[0];
+
+  if (any(EXIT, trimmed)) return make("exit", trimmed, trimmed, indent);
+  if (first === "❯" || first === "›" || (first === ">" && line.boxed)) {
+    if (OPTION_SELECTED.test(trimmed) || (line.boxed && BOXED_OPTION_SELECTED.test(trimmed)))
+      return make("option_selected", trimmed, trimmed, indent);
+    const second = trimmed[1];
+    if ((atMargin || line.boxed) && (second === undefined || second === " " || second === "\u00a0"))
+      return make("agent_prompt", trimmed, trimmed, indent);
+  }
+  if (trimmed === ">" && atMargin) return make("agent_prompt", trimmed, trimmed, indent);
+
+  const result = resultBody(trimmed);
+  const body = result ?? trimmed;
+  if (any(INPUT_REQUEST, body)) return make("input_request", trimmed, body, indent);
+  if (LIMIT_WORD.test(body) && RATE_LIMIT.test(body))
+    return make("rate_limit", trimmed, body, indent);
+  if (QUESTION_HINT.test(body)) return make("question_hint", trimmed, body, indent);
+  if (WORKING.test(body) || SPINNER_STATUS.test(body) || body.startsWith("Running…"))
+    return make("working", trimmed, body, indent);
+  if (any(HINT, body)) return make("hint", trimmed, body, indent);
+  if (FINISHED.test(body)) return make("finished", trimmed, body, indent);
+  if (PERMISSION_QUESTION.test(body)) return make("permission_question", trimmed, body, indent);
+  if (atMargin && !line.boxed && result === null) {
+    for (const prompt of SHELL_PROMPTS) {
+      const match = prompt.exec(trimmed);
+      if (match) {
+        const command = match[1]!.trim();
+        return command
+          ? make("shell_command", trimmed, trimmed, indent, { command })
+          : make("shell_prompt", trimmed, trimmed, indent);
+      }
+    }
+  }
+  const tool = result === null ? parseToolCall(trimmed) : null;
+  if (tool) return make("tool_call", trimmed, trimmed, indent, { tool });
+  if (result !== null) {
+    const error = matchError(body);
+    return make("tool_result", trimmed, body, indent, { error });
+  }
+  if (OPTION.test(trimmed)) return make("option", trimmed, body, indent);
+  const error = matchError(body);
+  if (error) return make("error", trimmed, body, indent, { error });
+  if (isStackFrame(body)) return make("stack_frame", trimmed, body, indent);
+  return make("text", trimmed, body, indent);
+}

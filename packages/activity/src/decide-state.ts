@@ -1,0 +1,226 @@
+import { ActivityState } from "./activity-state.js";
+import { AgentKind } from "./agent-kind.js";
+import type { LineKind } from "./classify-line.js";
+
+/** A non-blank line of the most recent screen, classified. */
+export interface TailLine {
+  readonly kind: LineKind | "frame";
+  /** The line, trimmed. */
+  readonly text: string;
+  readonly indent: number;
+  /** The command, for `shell_command` lines. */
+  readonly command: string | null;
+}
+
+/** The decided state and, when waiting, the question shown. */
+export interface StateDecision {
+  readonly state: ActivityState;
+  readonly prompt: string | null;
+}
+
+/** Lines of the most recent screen considered (non-blank). */
+export const TAIL_LINES = 60;
+/** Lines a dialog may span, counted up from the screen's end. */
+const DIALOG_LINES = 30;
+/** Longest prompt text kept (characters). */
+const MAX_PROMPT_CHARS = 500;
+
+const CHROME = new Set<TailLine["kind"]>(["frame", "hint", "agent_prompt", "question_hint"]);
+const STRONG = new Set<TailLine["kind"]>([
+  "working",
+  "finished",
+  "rate_limit",
+  "exit",
+  "shell_prompt",
+  "shell_command",
+  "input_request",
+]);
+const DIALOG_KINDS = new Set<TailLine["kind"]>([
+  "option",
+  "option_selected",
+  "text",
+  "frame",
+  "hint",
+  "question_hint",
+  "permission_question",
+  "shell_command",
+  "error",
+]);
+const AGENT_UI = new Set<TailLine["kind"]>([
+  "agent_prompt",
+  "tool_call",
+  "tool_result",
+  "working",
+  "finished",
+]);
+
+/** A frame line's role: a box's top (`╭──╮`) or a plain solid rule, a box's bottom, or neither. */
+function edge(line: TailLine): "top" | "bottom" | null {
+  if (line.kind !== "frame") return null;
+  if (/[╰└╯┘]/.test(line.text)) return "bottom";
+  if (/[╭┌]/.test(line.text)) return "top";
+  return /^[─━═\s]+$/.test(line.text) ? "top" : null;
+}
+
+function promptText(lines: readonly TailLine[]): string | null {
+  const text = lines
+    .filter((l) => l.kind !== "frame" && l.kind !== "hint" && l.kind !== "question_hint")
+    .map((l) => l.text)
+    .join("\n");
+  if (!text) return null;
+  return text.length > MAX_PROMPT_CHARS ? text.slice(0, MAX_PROMPT_CHARS) : text;
+}
+
+/**
+ * Where a dialog that ends the screen starts: the top edge above `from` (boxes nested inside the
+ * dialog, such as a diff preview, are skipped), within the dialog kinds and 16 lines.
+ */
+function dialogTop(tail: readonly TailLine[], from: number, floor: number): number {
+  let depth = 0;
+  for (let i = from - 1; i >= Math.max(floor, from - 16); i--) {
+    const line = tail[i]!;
+    const role = edge(line);
+    if (role === "bottom") depth++;
+    else if (role === "top") {
+      if (depth === 0) return i + 1;
+      depth--;
+    } else if (!DIALOG_KINDS.has(line.kind)) return i + 1;
+  }
+  return from;
+}
+
+/** A permission or question dialog at the end of the screen, if one is open. */
+function findDialog(tail: readonly TailLine[]): StateDecision | null {
+  const end = tail.length;
+  let floor = end;
+  let permission = -1;
+  let selected = false;
+  let questionHint = false;
+  let options = 0;
+  let firstOption = -1;
+  let lastOption = -1;
+  for (let i = end - 1; i >= Math.max(0, end - DIALOG_LINES); i--) {
+    const kind = tail[i]!.kind;
+    if (!DIALOG_KINDS.has(kind)) break;
+    floor = i;
+    if (kind === "permission_question" && permission < 0) permission = i;
+    else if (kind === "option_selected" || kind === "option") {
+      if (permission < 0) {
+        options++;
+        firstOption = i;
+        if (lastOption < 0) lastOption = i;
+        if (kind === "option_selected") selected = true;
+      }
+    } else if (kind === "question_hint") questionHint = true;
+  }
+  if (permission >= 0 && selected && options > 0) {
+    const question = tail[permission]!;
+    const top = /^Would you like/i.test(question.text)
+      ? permission
+      : dialogTop(tail, permission, floor);
+    return {
+      state: ActivityState.WAITING_PERMISSION,
+      prompt: promptText(tail.slice(top, firstOption)),
+    };
+  }
+  if (options >= 2 && (questionHint || selected)) {
+    let last = lastOption;
+    while (last + 1 < end && tail[last + 1]!.kind === "text") last++;
+    const top = dialogTop(tail, firstOption, floor);
+    return {
+      state: ActivityState.WAITING_INPUT,
+      prompt: promptText(tail.slice(top, last + 1)),
+    };
+  }
+  return null;
+}
+
+/** Whether the error block ending at `last` starts at the left margin (a crash, not tool output). */
+function errorAtMargin(tail: readonly TailLine[], last: number): boolean {
+  for (let i = last; i >= 0; i--) {
+    const line = tail[i]!;
+    if (line.kind !== "error" && line.kind !== "stack_frame") return false;
+    if (line.indent === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * Decides the state from the most recent screen, by precedence:
+ * 1. an open dialog at the end: a permission dialog → `waiting_permission`; a selection question
+ *    (`Enter to select · ↑/↓ to navigate`) → `waiting_input`;
+ * 2. the latest strong marker, unless output after it says otherwise: a shell exit → `exited`;
+ *    a spinner with `esc to interrupt` → `working`; a usage limit → `rate_limited`; `[y/N]`,
+ *    `Password:` as the last line → `waiting_input`; a finished turn (`✻ Churned for 51s`) →
+ *    `idle`; a shell prompt → `idle` (or `exited` when an agent's screen is above it);
+ * 3. an error or stack trace as the last output, with no prompt after it → `errored` (for Claude
+ *    Code and Codex only when it starts at the margin: their tool output is indented);
+ * 4. otherwise: output followed by an agent prompt → `idle`; output with none → `working`
+ *    (`unknown` when the kind of program is unknown); nothing at all → `unknown`.
+ *
+ * Returns null for an empty tail (the caller keeps the previous state).
+ */
+export function decideState(tail: readonly TailLine[], kind: AgentKind): StateDecision | null {
+  if (tail.length === 0) return null;
+  const dialog = findDialog(tail);
+  if (dialog) return dialog;
+
+  let lastAgentPrompt = -1;
+  for (let i = 0; i < tail.length; i++) if (tail[i]!.kind === "agent_prompt") lastAgentPrompt = i;
+  let lastStrong = -1;
+  let lastContent = -1;
+  for (let i = 0; i < tail.length; i++) {
+    const k = tail[i]!.kind;
+    const shellBeforeAgent = (k === "shell_prompt" || k === "shell_command") && i < lastAgentPrompt;
+    if (STRONG.has(k) && !shellBeforeAgent) lastStrong = i;
+    if (!CHROME.has(k)) lastContent = i;
+  }
+  const promptAfter = (i: number) =>
+    lastAgentPrompt > i || tail.slice(i + 1).some((l) => l.kind === "shell_prompt");
+  const contentAfter = lastContent > lastStrong;
+  const waiting = (state: ActivityState): StateDecision => ({ state, prompt: null });
+
+  const strong = lastStrong >= 0 ? tail[lastStrong]! : null;
+  if (strong?.kind === "exit" && !contentAfter) return waiting(ActivityState.EXITED);
+  if (strong?.kind === "working") return waiting(ActivityState.WORKING);
+  if (strong?.kind === "rate_limit") {
+    // The limit notice may be followed by a line or two of its own (`/upgrade to ...`).
+    const after = tail.slice(lastStrong + 1).filter((l) => !CHROME.has(l.kind));
+    if (after.length <= 2 && after.every((l) => l.kind === "text"))
+      return waiting(ActivityState.RATE_LIMITED);
+  }
+  if (strong?.kind === "input_request" && !contentAfter)
+    return { state: ActivityState.WAITING_INPUT, prompt: strong.text };
+
+  if (lastContent >= 0) {
+    const last = tail[lastContent]!;
+    const isError = last.kind === "error" || last.kind === "stack_frame";
+    const agent = kind === AgentKind.CLAUDE_CODE || kind === AgentKind.CODEX;
+    if (isError && !promptAfter(lastContent) && (!agent || errorAtMargin(tail, lastContent)))
+      return waiting(ActivityState.ERRORED);
+  }
+
+  if (strong && !contentAfter) {
+    if (strong.kind === "finished") return waiting(ActivityState.IDLE);
+    if (strong.kind === "shell_prompt") {
+      // An agent's screen right above a shell prompt: the agent quit (or crashed) to its shell.
+      if (kind === AgentKind.CLAUDE_CODE || kind === AgentKind.CODEX) {
+        for (let i = lastStrong - 1; i >= 0; i--) {
+          const k = tail[i]!.kind;
+          if (k === "shell_command" || k === "shell_prompt") break;
+          if (AGENT_UI.has(k)) return waiting(ActivityState.EXITED);
+        }
+      }
+      return waiting(ActivityState.IDLE);
+    }
+    if (strong.kind === "shell_command")
+      return /^(?:exit|logout)\b/.test(strong.command ?? "")
+        ? waiting(ActivityState.EXITED)
+        : waiting(ActivityState.WORKING);
+  }
+
+  if (lastContent < 0)
+    return waiting(lastAgentPrompt >= 0 ? ActivityState.IDLE : ActivityState.UNKNOWN);
+  if (promptAfter(lastContent)) return waiting(ActivityState.IDLE);
+  return waiting(kind === AgentKind.UNKNOWN ? ActivityState.UNKNOWN : ActivityState.WORKING);
+}

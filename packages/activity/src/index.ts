@@ -1,0 +1,17 @@
+export { analyzeActivity } from "./analyze-activity.js";
+export { cleanTerminalOutput } from "./clean-terminal-output.js";
+export { detectAgentKind } from "./detect-agent-kind.js";
+export { ActivityState, ACTIVITY_STATES, isActivityState } from "./activity-state.js";
+export { AgentKind, AGENT_KINDS, isAgentKind } from "./agent-kind.js";
+export { ActivityError, InvalidActivityInputError } from "./errors.js";
+export type {
+  ActivityAnalysis,
+  ActivityLoop,
+  AnalyzeActivityOptions,
+  ErrorCount,
+  TestResult,
+  ToolCall,
+} from "./activity-analysis.js";
+export type { ActivityCarry, ErrorSighting, ParserCarry, ToolRun } from "./carry.js";
+export type { ScreenCarry } from "./terminal-screen.js";
+export type { SnapshotCarry } from "./snapshot-filter.js";
