@@ -1,0 +1,292 @@
+import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
+import type { Clock, Logger, OnTrackStatus } from "@agentwatch/models";
+import { type AgentRecord, exitedSummary, summaryActivityState } from "./agent-record.js";
+import { backoffSeconds } from "./backoff.js";
+import type { CycleTail } from "./cycle-tail.js";
+import { AgentProcessingError } from "./errors.js";
+import type { AgentStateSnapshot, MonitorEmitter, StateChangeEvent } from "./events.js";
+import { logExists } from "./log-exists.js";
+import type {
+  ActivityAnalysisLike,
+  ActivityAnalyzer,
+  LogReaderLike,
+  MonitoredSummary,
+  PositionTrackerLike,
+  SummaryGeneratorLike,
+  SummaryStoreLike,
+} from "./parts.js";
+import { restoreRecord } from "./restore-record.js";
+import { LogReadError, StageFailure, stage } from "./stage.js";
+
+/** What the processor needs: the parts, the settings and where to report. */
+export interface ProcessorDeps {
+  readonly reader: LogReaderLike;
+  readonly tracker: PositionTrackerLike;
+  readonly generator: SummaryGeneratorLike;
+  readonly store: SummaryStoreLike;
+  readonly analyze: ActivityAnalyzer;
+  readonly emitter: MonitorEmitter;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly errorBackoffSeconds: number;
+  readonly exitedGraceMs: number;
+  readonly maxReadsPerCycle: number;
+}
+
+/** What one cycle shares across its agents. */
+export interface CycleWork {
+  /** When the cycle started (epoch ms): the "now" of every agent in it. */
+  readonly now: number;
+  /** Aborted when `stop()` gives up waiting: agents not started yet are skipped. */
+  readonly signal: AbortSignal;
+  /** Stores and commits running behind the slots. */
+  readonly tail: CycleTail;
+  lines: number;
+  failures: number;
+  /** Generator calls given new lines (the model-call count when the generator keeps no stats). */
+  callsWithLines: number;
+}
+
+/** A read that got as far as its summary: what is left is storing it and committing. */
+interface ReadStep {
+  /** More lines are waiting after this read. */
+  readonly more: boolean;
+  /** Saves the position after this read's lines. */
+  readonly commit: () => Promise<void>;
+  /** The analysis of this read's lines, when they were analyzed. */
+  readonly analysis: ActivityAnalysisLike | undefined;
+  /** When its lines were read, when it had any. */
+  readonly outputAt: Date | null;
+  /** The summary to store before committing, if one was made. */
+  readonly summary: MonitoredSummary | null;
+}
+
+/**
+ * Runs one agent's share of a cycle. In the agent's slot: read → analyze → `state_change` →
+ * summarize. Behind it (the cycle waits): store → `summary` → commit (batched).
+ */
+export class AgentProcessor {
+  readonly #d: ProcessorDeps;
+
+  constructor(deps: ProcessorDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Processes one agent; never throws. Resolves to `"removed"` when its grace period after
+   * exiting is over and its position was removed.
+   */
+  async process(record: AgentRecord, work: CycleWork): Promise<"kept" | "removed"> {
+    if (work.signal.aborted) return "kept";
+    const { now } = work;
+    try {
+      if (!record.loaded) {
+        await restoreRecord(record, this.#d.tracker, this.#d.store, this.#d.logger);
+      }
+      if (record.retryAt > now) return "kept";
+      const path = record.info.log_file_path;
+      if (!record.listed && !record.logSeen && record.lastSummary === null) {
+        return "removed"; // listed once, never wrote a log: nothing to keep
+      } else if (!record.listed) {
+        await this.#exit(record, now, "its agent source no longer lists it");
+      } else if ((record.exitedAt !== null || !record.logSeen) && !(await logExists(path))) {
+        if (record.logSeen) await this.#exit(record, now, `its log ${path} disappeared`);
+      } else if (await this.#read(record, work)) {
+        return "kept"; // its success is decided behind the slot
+      }
+      const outcome = await this.#graceCheck(record, now);
+      this.#succeeded(record);
+      return outcome;
+    } catch (error) {
+      const failure = error instanceof StageFailure ? error : new StageFailure("read", error);
+      this.#fail(record, failure, work);
+      return "kept";
+    }
+  }
+
+  /** Reads (page by page up to `maxReadsPerCycle`); resolves to true when work was left behind the slot. */
+  async #read(record: AgentRecord, work: CycleWork): Promise<boolean> {
+    let previous = record.analysis;
+    for (let reads = 1; reads <= this.#d.maxReadsPerCycle; reads++) {
+      const step = await this.#readOnce(record, work, previous);
+      if (step === null) return false;
+      previous = step.analysis ?? previous;
+      if (step.more && reads < this.#d.maxReadsPerCycle && !work.signal.aborted) {
+        await this.#store(record, step); // the next page starts where this one ended
+        await stage("commit", step.commit);
+        this.#committed(record, step);
+        continue;
+      }
+      if (step.summary === null) {
+        await stage("commit", step.commit); // nothing to store: usually nothing to save either
+        this.#committed(record, step);
+        return false;
+      }
+      work.tail.run(() => this.#finish(record, step, work));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * One read, its analysis and its summary; resolves to null when the log could not be read (a
+   * missing log marks the agent exited) or the cycle was abandoned.
+   */
+  async #readOnce(
+    record: AgentRecord,
+    work: CycleWork,
+    previous: ActivityAnalysisLike | undefined,
+  ): Promise<ReadStep | null> {
+    const { instance_id: id, log_file_path: path, log_type } = record.info;
+    const read = await stage("read", () => this.#d.reader.read(id, path, log_type));
+    if (read.error !== null) {
+      if (read.error.code !== "ENOENT") {
+        throw new StageFailure("read", new LogReadError(read.error.code, read.error.message));
+      }
+      if (record.logSeen) await this.#exit(record, work.now, `its log ${path} disappeared`);
+      return null;
+    }
+    const revived = record.exitedAt !== null;
+    if (revived) {
+      record.exitedAt = null;
+      this.#d.logger.info(
+        { instanceId: id, path },
+        `agent ${id} is back: its log can be read again`,
+      );
+    }
+    record.logSeen = true;
+    const { lines } = read;
+    work.lines += lines.length;
+    const commit = () => read.commit();
+    // analysis only when something happened: new lines, a new file, the agent coming back
+    if (lines.length === 0 && !revived && !read.rotated && !read.truncated) {
+      return { more: read.hasMore, commit, analysis: undefined, outputAt: null, summary: null };
+    }
+    const now = new Date(work.now);
+    const lastOutputAt = lines.length > 0 ? now : record.lastOutputAt;
+    const analysis = await stage("analyze", () =>
+      this.#d.analyze(lines, { now, lastOutputAt, previous }),
+    );
+    this.#report(record, analysis.state, record.reported.on_track_status, "read");
+    const outputAt = lines.length > 0 ? now : null;
+    const staleState =
+      record.lastSummary !== null && summaryActivityState(record.lastSummary) !== analysis.state;
+    if (lines.length === 0 && !staleState) {
+      return { more: read.hasMore, commit, analysis, outputAt, summary: null };
+    }
+    if (work.signal.aborted) return null;
+    if (lines.length > 0) work.callsWithLines++;
+    const generated = await stage("summarize", () =>
+      this.#d.generator.generateSummary(id, lines, {
+        instance_name: record.info.instance_name,
+        role: record.info.role,
+        assigned_task: record.info.assigned_task,
+        parent_instance_id: record.info.parent_instance_id,
+        previous_summary: record.lastSummary,
+        last_output_at: lastOutputAt,
+        activity: analysis as ActivityAnalysis, // what the analyzer returned, passed through
+      }),
+    );
+    const summary: MonitoredSummary = { ...generated, activity_state: analysis.state };
+    return { more: read.hasMore, commit, analysis, outputAt, summary };
+  }
+
+  /** Stores a step's summary, if any, then tells listeners. */
+  async #store(record: AgentRecord, step: ReadStep): Promise<void> {
+    const { summary } = step;
+    if (summary === null) return;
+    await stage("store", () => this.#d.store.write(summary));
+    record.lastSummary = summary;
+    this.#report(record, summary.activity_state ?? null, summary.on_track_status, "summary");
+    this.#d.emitter.emit("summary", { summary });
+  }
+
+  /** Behind the slot: store, then queue the commit; never rejects. */
+  async #finish(record: AgentRecord, step: ReadStep, work: CycleWork): Promise<void> {
+    try {
+      await this.#store(record, step);
+    } catch (error) {
+      this.#fail(record, error as StageFailure, work);
+      return;
+    }
+    work.tail.commit(step.commit, (error) => {
+      if (error !== undefined) {
+        this.#fail(record, new StageFailure("commit", error), work);
+        return;
+      }
+      this.#committed(record, step);
+      this.#succeeded(record);
+    });
+  }
+
+  /** What a committed read changes: the analysis to continue from, the output time. */
+  #committed(record: AgentRecord, step: ReadStep): void {
+    if (step.analysis !== undefined) record.analysis = step.analysis;
+    if (step.outputAt !== null) record.lastOutputAt = step.outputAt;
+  }
+
+  #succeeded(record: AgentRecord): void {
+    record.failures = 0;
+    record.retryAt = 0;
+  }
+
+  /** Marks an agent exited (once) and stores its exited summary (retried until stored). */
+  async #exit(record: AgentRecord, now: number, reason: string): Promise<void> {
+    const id = record.info.instance_id;
+    if (record.exitedAt === null) {
+      record.exitedAt = now;
+      this.#d.logger.info({ instanceId: id }, `agent ${id} exited: ${reason}`);
+    }
+    this.#report(record, "exited", record.reported.on_track_status, "exit");
+    if (summaryActivityState(record.lastSummary) === "exited") return;
+    const summary = exitedSummary(record, now, reason);
+    await stage("exit", () => this.#d.store.write(summary));
+    record.lastSummary = summary;
+    this.#d.emitter.emit("summary", { summary });
+  }
+
+  async #graceCheck(record: AgentRecord, now: number): Promise<"kept" | "removed"> {
+    if (record.exitedAt === null || now - record.exitedAt < this.#d.exitedGraceMs) return "kept";
+    const { instance_id: id, log_type } = record.info;
+    await stage("remove", () => this.#d.tracker.removePosition(id, log_type));
+    this.#d.logger.info({ instanceId: id }, `agent ${id} removed after its grace period`);
+    return "removed";
+  }
+
+  #report(
+    record: AgentRecord,
+    activity: ActivityState | null,
+    onTrack: OnTrackStatus | null,
+    trigger: StateChangeEvent["trigger"],
+  ): void {
+    const previous = record.reported;
+    if (previous.activity_state === activity && previous.on_track_status === onTrack) return;
+    const current: AgentStateSnapshot = { activity_state: activity, on_track_status: onTrack };
+    record.reported = current;
+    this.#d.emitter.emit("state_change", {
+      instance_id: record.info.instance_id,
+      previous,
+      current,
+      trigger,
+      at: new Date(this.#d.clock()).toISOString(),
+    });
+  }
+
+  #fail(record: AgentRecord, failure: StageFailure, work: CycleWork): void {
+    record.failures++;
+    const wait = backoffSeconds(this.#d.errorBackoffSeconds, record.failures);
+    record.retryAt = work.now + wait * 1000;
+    work.failures++;
+    const id = record.info.instance_id;
+    const error = new AgentProcessingError(id, failure.stage, record.failures, wait, failure.cause);
+    this.#d.logger.warn(
+      { err: failure.cause, instanceId: id, stage: failure.stage },
+      error.message,
+    );
+    this.#d.emitter.emit("error", {
+      instance_id: id,
+      error,
+      at: new Date(this.#d.clock()).toISOString(),
+    });
+  }
+}

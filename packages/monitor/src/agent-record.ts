@@ -1,0 +1,90 @@
+import type { AgentSummary } from "@agentwatch/models";
+import type { AgentInfo } from "./agent-source.js";
+import type { AgentStateSnapshot } from "./events.js";
+import { type ActivityState, isActivityState } from "@agentwatch/activity";
+import type { ActivityAnalysisLike, MonitoredSummary } from "./parts.js";
+
+/** What the service remembers about one agent between cycles. */
+export interface AgentRecord {
+  /** As its source listed it last. */
+  info: AgentInfo;
+  /** Whether the source listed it in the current cycle. */
+  listed: boolean;
+  /** Whether its stored summary and position were consulted (done once, in its first cycle). */
+  loaded: boolean;
+  /** The state last reported in a `state_change` (or restored from its stored summary). */
+  reported: AgentStateSnapshot;
+  /** The analysis of its last committed read: the `previous` of the next analysis. */
+  analysis: ActivityAnalysisLike | undefined;
+  /** Its newest stored summary. */
+  lastSummary: MonitoredSummary | null;
+  /** When it last wrote output, if known. */
+  lastOutputAt: Date | null;
+  /** Whether its log ever existed (a successful read, or a saved position). */
+  logSeen: boolean;
+  /** Consecutive failures. */
+  failures: number;
+  /** Epoch ms before which it is not tried again (0: no backoff). */
+  retryAt: number;
+  /** Epoch ms when it was marked exited, or null while it runs. */
+  exitedAt: number | null;
+}
+
+/** A fresh record of an agent seen for the first time. */
+export function newRecord(info: AgentInfo): AgentRecord {
+  return {
+    info,
+    listed: true,
+    loaded: false,
+    reported: { activity_state: null, on_track_status: null },
+    analysis: undefined,
+    lastSummary: null,
+    lastOutputAt: null,
+    logSeen: false,
+    failures: 0,
+    retryAt: 0,
+    exitedAt: null,
+  };
+}
+
+/** The activity state a stored summary carries, if it carries a known one. */
+export function summaryActivityState(summary: AgentSummary | null): ActivityState | null {
+  const state: unknown = (summary as { activity_state?: unknown } | null)?.activity_state;
+  return isActivityState(state) ? state : null;
+}
+
+/**
+ * The summary stored when an agent exits: its previous summary carried forward (or a minimal one
+ * from its context), with `activity_state: "exited"`, a fresh timestamp and the reason.
+ */
+export function exitedSummary(
+  record: AgentRecord,
+  nowMs: number,
+  reason: string,
+): MonitoredSummary {
+  const previous = record.lastSummary;
+  const { info } = record;
+  const idleSeconds =
+    record.lastOutputAt !== null
+      ? Math.max(0, (nowMs - record.lastOutputAt.getTime()) / 1000)
+      : (previous?.idle_duration_seconds ?? 0);
+  return {
+    instance_id: info.instance_id,
+    instance_name: info.instance_name,
+    timestamp: new Date(nowMs).toISOString(),
+    current_activity: `Exited: ${reason}.`,
+    on_track_status: previous?.on_track_status ?? "unknown",
+    confidence_score: previous?.confidence_score ?? 0,
+    assigned_task: info.assigned_task,
+    parent_instance_id: info.parent_instance_id,
+    role: info.role,
+    last_tool_used: previous?.last_tool_used ?? null,
+    recent_tools: previous?.recent_tools ?? [],
+    output_preview: previous?.output_preview ?? "",
+    idle_duration_seconds: idleSeconds,
+    drift_reasons: previous?.drift_reasons ?? [],
+    alignment_keywords: previous?.alignment_keywords ?? [],
+    recommended_action: previous?.recommended_action ?? null,
+    activity_state: "exited",
+  };
+}

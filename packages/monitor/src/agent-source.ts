@@ -1,0 +1,62 @@
+import type { Logger } from "@agentwatch/models";
+
+/** One agent as a source lists it: who it is, where its log is, and its context for summaries. */
+export interface AgentInfo {
+  /** The agent instance id (a directory name in the summary dir). */
+  readonly instance_id: string;
+  /** Its human-readable name (the id when unknown). */
+  readonly instance_name: string;
+  /** Its role, if known. */
+  readonly role: string | null;
+  /** The task it was given, if known. */
+  readonly assigned_task: string | null;
+  /** The agent that started it, if any. */
+  readonly parent_instance_id: string | null;
+  /** When it was created, ISO 8601, if known. */
+  readonly created_at: string | null;
+  /** The log file to read. */
+  readonly log_file_path: string;
+  /** Which of the agent's logs this is (the position key's second part), such as `tmux_output`. */
+  readonly log_type: string;
+}
+
+/** What a source is given each time it lists its agents. */
+export interface SourceContext {
+  /** Where to log warnings (once per agent for repeated problems). */
+  readonly logger: Logger;
+  /** Reports a problem that did not stop listing; it becomes an `error` event. */
+  readonly report: (error: Error) => void;
+}
+
+/**
+ * Where the service learns which agents exist; listed again at the start of every cycle.
+ *
+ * A source that throws keeps its previous list for that cycle (the error becomes an `error` event).
+ */
+export interface AgentSource {
+  /** A name for logs and errors, such as `layout:/tmp/madrox_logs`. */
+  readonly name: string;
+  /** The agents that exist now. */
+  list(context: SourceContext): Promise<AgentInfo[]>;
+}
+
+/** The default log type of the original orchestrator's layout. */
+export const DEFAULT_LOG_TYPE = "tmux_output";
+
+/** An AgentInfo for `instanceId` with only a log path known: the name is the id, the rest null. */
+export function bareAgent(
+  instanceId: string,
+  logFilePath: string,
+  logType: string = DEFAULT_LOG_TYPE,
+): AgentInfo {
+  return {
+    instance_id: instanceId,
+    instance_name: instanceId,
+    role: null,
+    assigned_task: null,
+    parent_instance_id: null,
+    created_at: null,
+    log_file_path: logFilePath,
+    log_type: logType,
+  };
+}

@@ -1,0 +1,61 @@
+export type { AgentStatus } from "./agent-registry.js";
+export {
+  MonitoringService,
+  type MonitoringServiceParts,
+  type StopOptions,
+  type StopResult,
+} from "./monitoring-service.js";
+export type { MonitorSettings } from "./settings.js";
+export {
+  createMonitoringService,
+  type MonitoringServiceOverrides,
+} from "./create-monitoring-service.js";
+export {
+  DEFAULT_LOG_TYPE,
+  bareAgent,
+  type AgentInfo,
+  type AgentSource,
+  type SourceContext,
+} from "./agent-source.js";
+export { layoutSource, METADATA_FILE } from "./sources/layout-source.js";
+export { globSource, type GlobSourceOptions } from "./sources/glob-source.js";
+export { agentsFileSource, parseAgentsFile } from "./sources/agents-file-source.js";
+export { combineSources } from "./sources/combine-sources.js";
+export type {
+  AgentEvent,
+  AgentStateSnapshot,
+  CycleStats,
+  ErrorEvent,
+  MonitorEventName,
+  MonitorEvents,
+  MonitorListener,
+  StateChangeEvent,
+  SummaryEvent,
+} from "./events.js";
+export type { ActivityState } from "@agentwatch/activity";
+export {
+  type ActivityAnalysisLike,
+  type ActivityAnalyzer,
+  type AgentContext,
+  type AnalyzeContext,
+  type GeneratorStats,
+  type LogReaderLike,
+  type MonitoredSummary,
+  type PositionTrackerLike,
+  type SummaryGeneratorLike,
+  type SummaryStoreLike,
+  type Timer,
+} from "./parts.js";
+export { backoffSeconds, MAX_BACKOFF_SECONDS } from "./backoff.js";
+export { nextSlot, systemTimer, type NextSlot } from "./schedule.js";
+export {
+  AgentProcessingError,
+  AgentsFileError,
+  InvalidOptionError,
+  MonitorError,
+  ServiceAlreadyStartedError,
+  ServiceStoppedError,
+  SourceError,
+  type AgentStage,
+  type MonitorErrorCode,
+} from "./errors.js";

@@ -1,0 +1,99 @@
+import type { MonitoringConfig } from "@agentwatch/config";
+import { InvalidOptionError } from "./errors.js";
+
+/** The configuration fields the service itself uses (a whole `MonitoringConfig` will do). */
+export type MonitorSettings = Pick<
+  MonitoringConfig,
+  "poll_interval_seconds" | "error_backoff_seconds" | "agent_concurrency" | "exited_grace_seconds"
+>;
+
+function check(name: string, value: unknown, ok: (n: number) => boolean, expected: string): void {
+  if (typeof value !== "number" || !ok(value)) {
+    throw new InvalidOptionError(
+      `invalid ${name}: expected ${expected} (got ${JSON.stringify(value) ?? String(value)})`,
+      name,
+    );
+  }
+}
+
+/**
+ * The settings, checked.
+ *
+ * @throws {InvalidOptionError} naming the first field out of range.
+ */
+export function checkSettings(config: MonitorSettings): MonitorSettings {
+  if (typeof config !== "object" || config === null) {
+    throw new InvalidOptionError("invalid config: expected a MonitoringConfig object", "config");
+  }
+  const positive = (n: number) => Number.isFinite(n) && n > 0;
+  check(
+    "poll_interval_seconds",
+    config.poll_interval_seconds,
+    positive,
+    "a positive number of seconds",
+  );
+  check(
+    "error_backoff_seconds",
+    config.error_backoff_seconds,
+    positive,
+    "a positive number of seconds",
+  );
+  check(
+    "agent_concurrency",
+    config.agent_concurrency,
+    (n) => Number.isSafeInteger(n) && n > 0,
+    "a positive integer",
+  );
+  check(
+    "exited_grace_seconds",
+    config.exited_grace_seconds,
+    (n) => Number.isFinite(n) && n >= 0,
+    "a number of seconds >= 0",
+  );
+  return {
+    poll_interval_seconds: config.poll_interval_seconds,
+    error_backoff_seconds: config.error_backoff_seconds,
+    agent_concurrency: config.agent_concurrency,
+    exited_grace_seconds: config.exited_grace_seconds,
+  };
+}
+
+const REQUIRED: Record<string, readonly string[]> = {
+  reader: ["read"],
+  tracker: ["getPosition", "updatePosition", "removePosition", "getAllPositions"],
+  generator: ["generateSummary"],
+  store: ["write"],
+  source: ["list"],
+};
+
+/**
+ * Checks that every part has the methods the service calls.
+ *
+ * @throws {InvalidOptionError} naming the part and the missing method.
+ */
+export function checkParts(parts: object): void {
+  if (typeof parts !== "object" || parts === null) {
+    throw new InvalidOptionError("invalid parts: expected an object of parts", "parts");
+  }
+  const record = parts as Record<string, unknown>;
+  for (const [name, methods] of Object.entries(REQUIRED)) {
+    const part = record[name] as Record<string, unknown> | null | undefined;
+    const missing = methods.find((method) => typeof part?.[method] !== "function");
+    if (missing !== undefined) {
+      throw new InvalidOptionError(
+        `invalid part ${name}: expected an object with ${methods.join(", ")} (missing ${missing})`,
+        name,
+      );
+    }
+  }
+  if (typeof record.analyze !== "function") {
+    throw new InvalidOptionError(
+      "invalid part analyze: expected a function such as analyzeActivity",
+      "analyze",
+    );
+  }
+  const reads = record.maxReadsPerCycle;
+  if (reads !== undefined) {
+    check("maxReadsPerCycle", reads, (n) => Number.isSafeInteger(n) && n > 0, "a positive integer");
+  }
+}

@@ -1,0 +1,138 @@
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type AgentInfo, type AgentSource, DEFAULT_LOG_TYPE } from "../agent-source.js";
+import { AgentsFileError } from "../errors.js";
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function nullableString(
+  entry: Record<string, unknown>,
+  key: string,
+  where: string,
+): string | null | Error {
+  const value = entry[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  return new Error(`${where}.${key}: expected a string or null (got ${describe(value)})`);
+}
+
+function requiredString(
+  entry: Record<string, unknown>,
+  key: string,
+  where: string,
+): string | Error {
+  const value = entry[key];
+  if (typeof value === "string" && value !== "") return value;
+  return new Error(`${where}.${key}: expected a non-empty string (got ${describe(value)})`);
+}
+
+/** The agents of an agents file's text; throws an Error naming the first bad entry or field. */
+export function parseAgentsFile(text: string, baseDir: string): AgentInfo[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not valid JSON (${(error as Error).message})`);
+  }
+  const list: unknown =
+    typeof raw === "object" && raw !== null && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>).agents
+      : raw;
+  if (!Array.isArray(list)) {
+    throw new Error('expected a JSON array of agents or an object { "agents": [...] }');
+  }
+  const seen = new Set<string>();
+  return list.map((item: unknown, index): AgentInfo => {
+    const where = `agents[${index}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new Error(`${where}: expected an object (got ${describe(item)})`);
+    }
+    const entry = item as Record<string, unknown>;
+    const fields = {
+      instance_id: requiredString(entry, "instance_id", where),
+      log_file_path: requiredString(entry, "log_file_path", where),
+      instance_name: nullableString(entry, "instance_name", where),
+      role: nullableString(entry, "role", where),
+      assigned_task: nullableString(entry, "assigned_task", where),
+      parent_instance_id: nullableString(entry, "parent_instance_id", where),
+      created_at: nullableString(entry, "created_at", where),
+      log_type: nullableString(entry, "log_type", where),
+    };
+    for (const value of Object.values(fields)) if (value instanceof Error) throw value;
+    const f = fields as { [K in keyof typeof fields]: Exclude<(typeof fields)[K], Error> };
+    if (seen.has(f.instance_id)) {
+      throw new Error(`${where}.instance_id: ${describe(f.instance_id)} is listed twice`);
+    }
+    seen.add(f.instance_id);
+    return {
+      instance_id: f.instance_id,
+      instance_name: f.instance_name ?? f.instance_id,
+      role: f.role,
+      assigned_task: f.assigned_task,
+      parent_instance_id: f.parent_instance_id,
+      created_at: f.created_at,
+      log_file_path: resolve(baseDir, f.log_file_path),
+      log_type: f.log_type ?? DEFAULT_LOG_TYPE,
+    };
+  });
+}
+
+/**
+ * The agents listed in a JSON file: an array (or `{ "agents": [...] }`) of objects with
+ * `instance_id` and `log_file_path` (relative paths are relative to the file), and optionally
+ * `instance_name`, `role`, `assigned_task`, `parent_instance_id`, `created_at`, `log_type`
+ * (default `tmux_output`). The file is read again whenever it changes. A missing or malformed file
+ * is reported once per version (an `AgentsFileError` as an `error` event) and the previous list is
+ * kept, so a half-written file never drops agents.
+ *
+ * @example
+ * const source = agentsFileSource("/etc/agentwatch/agents.json");
+ */
+export function agentsFileSource(path: string): AgentSource {
+  const file = resolve(path);
+  const name = `agents-file:${file}`;
+  let previous: AgentInfo[] = [];
+  let version: string | undefined;
+
+  return {
+    name,
+    async list(context) {
+      let current: string;
+      let text: string;
+      try {
+        const info = await stat(file);
+        current = `${info.mtimeMs}:${info.size}:${info.ino}`;
+        if (current === version) return previous;
+        text = await readFile(file, "utf8");
+      } catch (error) {
+        const key = `error:${(error as NodeJS.ErrnoException).code ?? "unknown"}`;
+        if (key !== version) {
+          version = key;
+          context.report(
+            new AgentsFileError(
+              `cannot read agents file ${file}: ${(error as Error).message}; keeping the previous list of ${previous.length} agents`,
+              file,
+              { cause: error },
+            ),
+          );
+        }
+        return previous;
+      }
+      version = current;
+      try {
+        previous = parseAgentsFile(text, dirname(file));
+      } catch (error) {
+        context.report(
+          new AgentsFileError(
+            `invalid agents file ${file}: ${(error as Error).message}; keeping the previous list of ${previous.length} agents until the file is fixed`,
+            file,
+            { cause: error },
+          ),
+        );
+      }
+      return previous;
+    },
+  };
+}

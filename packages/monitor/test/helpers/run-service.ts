@@ -1,0 +1,86 @@
+/**
+ * A child process for the resume-after-kill test: runs the monitoring service with the real reader,
+ * tracker, store, layout source and activity analysis, and the real SummaryGenerator (heuristic)
+ * wrapped to record every batch of lines it summarizes (appended and fsynced before it returns). Cycles run back to back until
+ * SIGTERM, which stops the service gracefully.
+ *
+ * Usage: node --import tsx --conditions=@agentwatch/source run-service.ts <logDir> <stateDir> <summaryDir> <recordFile>
+ */
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { analyzeActivity } from "@agentwatch/activity";
+import { IncrementalLogReader } from "@agentwatch/log-reader";
+import { PositionTracker } from "@agentwatch/position-store";
+import { SummaryGenerator } from "@agentwatch/summarizer";
+import { SummaryStore } from "@agentwatch/summary-store";
+import {
+  type LogReaderLike,
+  MonitoringService,
+  type SummaryGeneratorLike,
+  layoutSource,
+} from "../../src/index.js";
+
+const [logDir, stateDir, summaryDir, recordFile] = process.argv.slice(2);
+if (logDir === undefined || stateDir === undefined || summaryDir === undefined || !recordFile) {
+  console.error("usage: run-service.ts <logDir> <stateDir> <summaryDir> <recordFile>");
+  process.exit(2);
+}
+
+const tracker = await PositionTracker.open(stateDir);
+const inner = new IncrementalLogReader({ positionTracker: tracker, maxLinesPerRead: 40 });
+/** The first line number of the last read of each agent, for the record. */
+const startOf = new Map<string, number>();
+const reader: LogReaderLike = {
+  async read(id, path, type) {
+    const read = await inner.read(id, path, type);
+    startOf.set(id, read.totalLines - read.lines.length);
+    return read;
+  },
+};
+
+const record = openSync(recordFile, "a");
+const real = new SummaryGenerator();
+const generator: SummaryGeneratorLike = {
+  async generateSummary(instanceId, lines, context) {
+    const summary = await real.generateSummary(instanceId, lines, context);
+    if (lines.length > 0) {
+      const entry = { id: instanceId, start: startOf.get(instanceId), lines };
+      writeSync(record, `${JSON.stringify(entry)}\n`);
+      fsyncSync(record);
+      process.stdout.write(`recorded ${instanceId}\n`);
+      await sleep(150); // the window between summarizing and storing that a kill lands in
+    }
+    return summary;
+  },
+};
+
+const service = new MonitoringService(
+  {
+    poll_interval_seconds: 1,
+    error_backoff_seconds: 1,
+    agent_concurrency: 4,
+    exited_grace_seconds: 300,
+  },
+  {
+    reader,
+    tracker,
+    generator,
+    store: new SummaryStore(summaryDir),
+    source: layoutSource(logDir),
+    analyze: analyzeActivity,
+  },
+);
+service.on("error", ({ error }) => console.error(`error: ${error.message}`));
+
+let stopping = false;
+process.on("SIGTERM", () => {
+  stopping = true;
+});
+process.stdout.write("ready\n");
+while (!stopping) {
+  await service.runOnce();
+  await sleep(20);
+}
+await service.stop({ timeoutMs: 5_000 });
+closeSync(record);
+process.exit(0);

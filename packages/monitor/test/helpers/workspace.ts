@@ -1,0 +1,165 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IncrementalLogReader } from "@agentwatch/log-reader";
+import { PositionTracker } from "@agentwatch/position-store";
+import { SummaryStore } from "@agentwatch/summary-store";
+import {
+  type MonitorEventName,
+  type MonitorEvents,
+  MonitoringService,
+  type MonitoringServiceParts,
+  type MonitorSettings,
+  type LogReaderLike,
+  layoutSource,
+} from "../../src/index.js";
+import { fakeAnalyze } from "./fake-analyze.js";
+import { FakeClock } from "./fake-clock.js";
+import { FakeGenerator } from "./fake-generator.js";
+
+/** One recorded event. */
+export type Recorded = {
+  [E in MonitorEventName]: { type: E; payload: MonitorEvents[E] };
+}[MonitorEventName];
+
+/** The default settings of tests: a 12 s poll, 10 s backoff, concurrency 4, 300 s grace. */
+export const TEST_SETTINGS: MonitorSettings = {
+  poll_interval_seconds: 12,
+  error_backoff_seconds: 10,
+  agent_concurrency: 4,
+  exited_grace_seconds: 300,
+};
+
+/** A temp directory with a log dir in the original layout, a state dir and a summary dir. */
+export class Workspace {
+  readonly root: string;
+  readonly logDir: string;
+  readonly stateDir: string;
+  readonly summaryDir: string;
+
+  private constructor(root: string) {
+    this.root = root;
+    this.logDir = join(root, "logs");
+    this.stateDir = join(root, "state");
+    this.summaryDir = join(root, "summaries");
+    mkdirSync(join(this.logDir, "instances"), { recursive: true });
+  }
+
+  static async create(): Promise<Workspace> {
+    return new Workspace(await mkdtemp(join(tmpdir(), "agentwatch-monitor-")));
+  }
+
+  agentDir(id: string): string {
+    return join(this.logDir, "instances", id);
+  }
+
+  logPath(id: string): string {
+    return join(this.agentDir(id), "tmux_output.log");
+  }
+
+  /** Creates an agent directory with metadata.json (unless `metadata` is null) and an empty log. */
+  addAgent(id: string, metadata: Record<string, unknown> | null = {}, log = true): void {
+    mkdirSync(this.agentDir(id), { recursive: true });
+    if (metadata !== null) {
+      writeFileSync(
+        join(this.agentDir(id), "metadata.json"),
+        JSON.stringify({
+          instance_name: `${id}-name`,
+          created_at: "2026-01-15T09:00:00Z",
+          ...metadata,
+        }),
+      );
+    }
+    if (log) appendFileSync(this.logPath(id), "");
+  }
+
+  /** Appends complete lines to an agent's log. */
+  append(id: string, ...lines: string[]): void {
+    appendFileSync(this.logPath(id), lines.map((line) => `${line}\n`).join(""));
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A service on a workspace with real reader, tracker, store and layout source. */
+export interface Harness {
+  readonly service: MonitoringService;
+  readonly clock: FakeClock;
+  readonly generator: FakeGenerator;
+  readonly tracker: PositionTracker;
+  readonly store: SummaryStore;
+  readonly events: Recorded[];
+  /** Events of one type, payloads only. */
+  of<E extends MonitorEventName>(type: E): MonitorEvents[E][];
+}
+
+/** Builds a harness; `parts` replaces any part, `settings` any setting. */
+export async function harness(
+  ws: Workspace,
+  settings: Partial<MonitorSettings> = {},
+  parts: Partial<Omit<MonitoringServiceParts, "clock">> & {
+    clock?: FakeClock;
+    wrapReader?: (reader: LogReaderLike) => LogReaderLike;
+    maxLinesPerRead?: number;
+  } = {},
+): Promise<Harness> {
+  const {
+    wrapReader = (reader: LogReaderLike) => reader,
+    clock: _clock,
+    maxLinesPerRead,
+    ...rest
+  } = parts;
+  const clock = parts.clock ?? new FakeClock();
+  const tracker = await PositionTracker.open(ws.stateDir, { clock: clock.clock });
+  const reader = new IncrementalLogReader({
+    positionTracker: tracker,
+    clock: clock.clock,
+    partialLineFlushMs: 0,
+    maxLinesPerRead,
+  });
+  const store = new SummaryStore(ws.summaryDir);
+  const generator = new FakeGenerator(clock.clock);
+  const service = new MonitoringService(
+    { ...TEST_SETTINGS, ...settings },
+    {
+      reader: wrapReader(reader),
+      tracker,
+      generator,
+      store,
+      source: layoutSource(ws.logDir),
+      analyze: fakeAnalyze,
+      timer: clock.timer,
+      ...rest,
+      clock: clock.clock,
+    },
+  );
+  const events: Recorded[] = [];
+  const names: MonitorEventName[] = [
+    "summary",
+    "state_change",
+    "agent_added",
+    "agent_removed",
+    "error",
+    "cycle",
+  ];
+  for (const type of names) {
+    service.on(type, (payload) => {
+      events.push({ type, payload } as Recorded);
+    });
+  }
+  return {
+    service,
+    clock,
+    generator: (parts.generator as FakeGenerator | undefined) ?? generator,
+    tracker,
+    store,
+    events,
+    of: <E extends MonitorEventName>(type: E) =>
+      events
+        .filter((event) => event.type === type)
+        .map((event) => event.payload as MonitorEvents[E]),
+  };
+}
