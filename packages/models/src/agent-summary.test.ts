@@ -75,6 +75,15 @@ describe("AgentSummary", () => {
     expect(parseAgentSummary({ ...summary, output_preview: preview }).output_preview).toBe(preview);
   });
 
+  it("takes an optional activity_state, one of the eight activity states", () => {
+    expect(parseAgentSummary(summary)).not.toHaveProperty("activity_state");
+    const waiting = { ...summary, activity_state: "waiting_permission" };
+    expect(parseAgentSummary(JSON.stringify(waiting))).toEqual(waiting);
+    expect(() => parseAgentSummary({ ...summary, activity_state: "napping" })).toThrow(
+      /activity_state: expected one of working, waiting_permission/,
+    );
+  });
+
   it("accepts every status value", () => {
     for (const status of ON_TRACK_STATUSES) {
       expect(parseAgentSummary({ ...summary, on_track_status: status }).on_track_status).toBe(

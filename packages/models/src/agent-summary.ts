@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isoDateTimeSchema } from "./common-schemas.js";
+import { ACTIVITY_STATES, type ActivityState } from "./activity-state.js";
 import { ON_TRACK_STATUSES, type OnTrackStatus } from "./on-track-status.js";
 import { validateWith } from "./validate.js";
 
@@ -9,7 +10,8 @@ const stringList = z.array(z.string({ error: "expected a string" }), {
 const nullableString = z.string({ error: "expected a string or null" }).nullable();
 
 /**
- * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format.
+ * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format: the seed's
+ * sixteen fields plus the optional `activity_state`.
  *
  * Unknown fields are dropped, so summaries written by newer versions still load.
  */
@@ -37,6 +39,11 @@ export const agentSummarySchema = z.object({
   drift_reasons: stringList,
   alignment_keywords: stringList,
   recommended_action: nullableString,
+  activity_state: z
+    .enum(ACTIVITY_STATES as [ActivityState, ...ActivityState[]], {
+      error: `expected one of ${ACTIVITY_STATES.join(", ")}`,
+    })
+    .optional(),
 });
 
 /** A snapshot of what one agent is doing and whether it is on track with its task. */
@@ -73,6 +80,11 @@ export interface AgentSummary {
   alignment_keywords: string[];
   /** What a supervisor should do, if anything. */
   recommended_action: string | null;
+  /**
+   * What the agent was measured to be doing (`@agentwatch/activity`), so consumers can tell an agent
+   * waiting for permission from one stuck in an error loop. Optional: not one of the seed's fields.
+   */
+  activity_state?: ActivityState | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 export { ModelError, ValidationError, type ValidationIssue } from "./errors.js";
+export { ACTIVITY_STATES, ActivityState, isActivityState } from "./activity-state.js";
 export {
   OnTrackStatus,
   ON_TRACK_STATUSES,
