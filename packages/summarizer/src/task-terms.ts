@@ -1,0 +1,113 @@
+/** Short forms that name the same thing; either side matches the other. */
+const SYNONYMS: readonly (readonly string[])[] = [
+  ["auth", "authentication", "authorization", "authorisation", "authn", "authz"],
+  ["db", "database", "databases"],
+  ["config", "configuration", "cfg"],
+  ["docs", "doc", "documentation", "readme"],
+  ["repo", "repository"],
+  ["deps", "dependency", "dependencies"],
+  ["env", "environment"],
+  ["js", "javascript"],
+  ["ts", "typescript"],
+  ["k8s", "kubernetes"],
+  ["perf", "performance"],
+  ["ui", "frontend"],
+  ["api", "endpoint", "endpoints"],
+  ["tests", "test", "spec", "specs"],
+];
+
+const SYNONYM_GROUP = new Map<string, number>();
+SYNONYMS.forEach((group, index) => {
+  for (const word of group) SYNONYM_GROUP.set(word, index);
+});
+
+/** A word reduced to a comparable form: lower case, a plural `s`/`ies` removed. */
+export function normalizeWord(word: string): string {
+  const lower = word.toLowerCase();
+  if (SYNONYM_GROUP.has(lower)) return lower;
+  if (lower.length > 4 && lower.endsWith("ies")) return `${lower.slice(0, -3)}y`;
+  if (lower.length > 3 && lower.endsWith("s") && !lower.endsWith("ss") && !lower.endsWith("us"))
+    return lower.slice(0, -1);
+  return lower;
+}
+
+/**
+ * Words that say nothing about what a task is about: English function words and the verbs and
+ * nouns every task uses ("implement", "fix", "add", "feature").
+ */
+const STOP_WORDS = new Set(
+  `a about above after again all also an and any are as at be been before being below between both
+  but by can could did do does doing done each either else etc every few for from further get got
+  had has have having he her here his how i if in into is it its itself just let like make makes
+  making may me more most must my need needs new no nor not now of off on once only onto or other
+  our out over own please same she should so some such than that the their them then there these
+  they this those through to too under until up upon us use used uses using very via was we were
+  what when where which while who whom why will with within without would yet you your
+  add adding added implement implementing implemented implementation fix fixing fixed fixes create
+  creating created update updating updated write writing written change changing changed improve
+  improving improved ensure ensuring support supporting handle handling build building built
+  refactor refactoring feature features task tasks work working code bug bugs issue issues
+  problem problems thing things way ways stuff correct correctly properly proper sure run runs
+  running`
+    .split(/\s+/)
+    .filter((word) => word !== "")
+    .flatMap((word) => [word, normalizeWord(word)]),
+);
+
+/**
+ * The words of a text, path or command: split on anything that is not a letter or digit, on
+ * camelCase and PascalCase boundaries (`applyDiscount` → apply, discount) and on letter–digit
+ * boundaries, normalised by `normalizeWord`. `src/auth/jwt.ts` gives src, auth, jwt, ts.
+ */
+export function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  for (const chunk of text.split(/[^\p{L}\p{N}]+/u)) {
+    if (chunk === "") continue;
+    const parts = chunk
+      .replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2")
+      .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, "$1 $2")
+      .replace(/(\p{L})(\p{N})/gu, "$1 $2")
+      .replace(/(\p{N})(\p{L})/gu, "$1 $2")
+      .split(" ");
+    for (const part of parts) if (part !== "") words.push(normalizeWord(part));
+  }
+  return words;
+}
+
+/**
+ * The terms of an assigned task that evidence can match: its words minus stop words, pure
+ * numbers and single letters, without repeats, in order. "Implement JWT authentication" gives
+ * jwt, authentication.
+ */
+export function taskTerms(task: string | null | undefined): string[] {
+  if (!task) return [];
+  const seen = new Set<string>();
+  for (const word of wordsOf(task)) {
+    if (word.length < 2 || /^\p{N}+$/u.test(word) || STOP_WORDS.has(word)) continue;
+    seen.add(word);
+  }
+  return [...seen];
+}
+
+/**
+ * Whether a task term and an evidence word name the same thing: equal, synonyms (auth and
+ * authentication, db and database), or one a prefix of the other of at least 4 letters (test and
+ * testing, auth and authorize).
+ */
+export function termMatches(term: string, word: string): boolean {
+  if (term === word) return true;
+  const group = SYNONYM_GROUP.get(term);
+  if (group !== undefined && group === SYNONYM_GROUP.get(word)) return true;
+  const [short, long] = term.length <= word.length ? [term, word] : [word, term];
+  return short.length >= 4 && long.startsWith(short);
+}
+
+/** The task terms that at least one of `words` matches, in task order. */
+export function matchedTerms(terms: readonly string[], words: Iterable<string>): string[] {
+  const pool = new Set(words);
+  return terms.filter((term) => {
+    if (pool.has(term)) return true;
+    for (const word of pool) if (termMatches(term, word)) return true;
+    return false;
+  });
+}
