@@ -1,4 +1,4 @@
-// `pnpm demo [flags]`: builds an app and the packages it needs (quietly; turbo's cache makes it
+// `pnpm demo [flags]` and friends: builds an app and the packages it needs (quietly; turbo's cache makes it
 // instant after the first time), then runs it with the flags given. Usage: run-app.mjs <app> <entry>.
 import { spawnSync } from "node:child_process";
 

@@ -1,0 +1,86 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type RunningAgent, SIM_AGENTS, nextRun, startAgent } from "@agentwatch/agent-sim";
+import { colors } from "@agentwatch/term-ui";
+import { type CommandContext, commandContext, type GlobalFlags, print } from "../context.js";
+import { renderSummaryTable, summaryLine } from "../summary-view.js";
+import { runUntilSignal } from "../shutdown.js";
+import { attachView, buildService } from "./watch.js";
+
+/** Flags of `agentwatch demo`. */
+export interface DemoFlags {
+  readonly workspace?: string | undefined;
+  readonly durationSeconds: number;
+  readonly intervalSeconds: number;
+  readonly agents: number;
+  readonly offline: boolean;
+}
+
+/**
+ * `agentwatch demo`: simulated agents in a workspace of the original layout, watched by the whole
+ * pipeline (reader, activity, summarizer, summary store, monitor) for a while; then the summaries.
+ */
+export async function demoCommand(
+  global: GlobalFlags,
+  base: CommandContext,
+  flags: DemoFlags,
+): Promise<void> {
+  const workspace = resolve(flags.workspace ?? (await mkdtemp(join(tmpdir(), "agentwatch-demo-"))));
+  const context = await commandContext(global, base.io, {
+    log_dir: workspace,
+    state_dir: global.stateDir ?? join(workspace, "monitoring_state"),
+    summary_dir: global.summaryDir ?? join(workspace, "summaries"),
+    poll_interval_seconds: flags.intervalSeconds,
+  });
+  const run = await nextRun(workspace);
+  const agents: RunningAgent[] = [];
+  try {
+    const durationMs = flags.durationSeconds * 1000;
+    const started = await Promise.allSettled(
+      SIM_AGENTS.slice(0, flags.agents).map((spec, index) =>
+        startAgent(workspace, spec, { run, index, durationMs }),
+      ),
+    );
+    for (const result of started) if (result.status === "fulfilled") agents.push(result.value);
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    if (!context.rich)
+      print(context, `workspace ${workspace}: ${agents.length} simulated agents (run ${run})`);
+    const service = await buildService(context, {
+      once: false,
+      json: false,
+      offline: flags.offline,
+    });
+    const latest = attachView(service, context, {
+      once: false,
+      json: false,
+      offline: flags.offline,
+    });
+    await runUntilSignal(async (signal) => {
+      service.start();
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, durationMs);
+        signal.addEventListener("abort", () => (clearTimeout(timer), done()), { once: true });
+      });
+      await Promise.allSettled(agents.splice(0).map((agent) => agent.stop()));
+      await service.stop({ timeoutMs: 10_000 });
+    });
+    print(context, "");
+    if (context.rich) {
+      print(
+        context,
+        renderSummaryTable([...latest.values()], {
+          columns: context.io.stdout.columns ?? 120,
+          colors: colors(true),
+        }),
+      );
+    } else {
+      for (const summary of latest.values()) print(context, summaryLine(summary));
+    }
+    print(context, `summaries in ${context.config.summary_dir}; see them again with:`);
+    print(context, `  agentwatch status --summary-dir ${context.config.summary_dir}`);
+  } finally {
+    await Promise.allSettled(agents.map((agent) => agent.stop()));
+  }
+}

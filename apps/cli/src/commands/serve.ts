@@ -1,0 +1,35 @@
+import { createServer } from "@agentwatch/server";
+import { SummaryStore } from "@agentwatch/summary-store";
+import { type CommandContext, print } from "../context.js";
+import { CliError } from "../errors.js";
+import { runUntilSignal } from "../shutdown.js";
+import { type WatchFlags, buildService } from "./watch.js";
+
+/**
+ * `agentwatch serve`: the monitoring service, the HTTP/WebSocket server and the dashboard on one
+ * port. Prints `listening on http://HOST:PORT` once it accepts connections, and runs until Ctrl-C.
+ */
+export async function serveCommand(context: CommandContext, flags: WatchFlags): Promise<void> {
+  const service = await buildService(context, flags);
+  const store = new SummaryStore(context.config.summary_dir, { logger: context.logger });
+  const server = createServer({ service, store, config: context.config, logger: context.logger });
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (error) {
+    await service.stop();
+    throw new CliError(`cannot serve: ${(error as Error).message}`, 1, { cause: error });
+  }
+  print(context, `listening on ${url}`);
+  await runUntilSignal(async (signal) => {
+    service.start();
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+      if (flags.durationSeconds !== undefined)
+        setTimeout(resolve, flags.durationSeconds * 1000).unref();
+    });
+    await server.close();
+    await service.stop({ timeoutMs: 10_000 });
+  });
+}

@@ -1,0 +1,78 @@
+import { cleanTerminalOutput } from "@agentwatch/activity";
+import { IncrementalLogReader } from "@agentwatch/log-reader";
+import { InMemoryPositionStore } from "@agentwatch/models";
+import { type CommandContext, print } from "../context.js";
+import { CliError } from "../errors.js";
+import { runUntilSignal } from "../shutdown.js";
+import { type SourceFlags, sourceFromFlags } from "../sources.js";
+
+/** Flags of `agentwatch tail`. */
+export interface TailFlags extends SourceFlags {
+  readonly lines: number;
+  readonly follow: boolean;
+  readonly intervalMs: number;
+}
+
+/**
+ * `agentwatch tail <instance>`: the agent's last cleaned lines, then (with follow) its new output as
+ * it comes. Reads with its own in-memory positions, so the monitor's saved positions are untouched.
+ */
+export async function tailCommand(
+  context: CommandContext,
+  instanceId: string,
+  flags: TailFlags,
+): Promise<void> {
+  const source = sourceFromFlags(flags, context.config);
+  const problems: string[] = [];
+  const agents = await source.list({
+    logger: context.logger,
+    report: (e) => problems.push(e.message),
+  });
+  const agent = agents.find((a) => a.instance_id === instanceId);
+  if (agent === undefined) {
+    const known = agents.map((a) => a.instance_id).sort();
+    const hint =
+      known.length > 0 ? `known: ${known.join(", ")}` : `no agents found in ${source.name}`;
+    throw new CliError(
+      `no agent ${instanceId} (${hint}); pass --log-dir, --logs or --agents to say where its log is`,
+    );
+  }
+  const positions = new InMemoryPositionStore();
+  // The first read skips to the newest lines; later reads page through everything new.
+  const first = new IncrementalLogReader({
+    positionTracker: positions,
+    maxLinesPerRead: flags.lines,
+    catchUp: "skip",
+  });
+  const follow = new IncrementalLogReader({ positionTracker: positions, maxLinesPerRead: 1000 });
+  const show = (lines: readonly string[]) => {
+    for (const line of cleanTerminalOutput([...lines])) print(context, line);
+  };
+  const opening = await first.readNewContent(
+    agent.instance_id,
+    agent.log_file_path,
+    agent.log_type,
+  );
+  if (opening.error !== null) {
+    throw new CliError(`cannot read ${agent.log_file_path}: ${opening.error.message}`);
+  }
+  show(opening.lines);
+  if (!flags.follow) return;
+  await runUntilSignal(async (signal) => {
+    while (!signal.aborted) {
+      const result = await follow.readNewContent(
+        agent.instance_id,
+        agent.log_file_path,
+        agent.log_type,
+      );
+      if (result.error !== null)
+        context.logger.warn(result.error, `cannot read ${agent.log_file_path}`);
+      show(result.lines);
+      if (result.hasMore) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, flags.intervalMs);
+        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig, type MonitoringConfig } from "@agentwatch/config";
+import type { Logger } from "@agentwatch/models";
+import { CliError, ExitCode } from "./errors.js";
+import { createLogger } from "./logger.js";
+
+/** Flags every command takes. */
+export interface GlobalFlags {
+  readonly config?: string | undefined;
+  readonly stateDir?: string | undefined;
+  readonly summaryDir?: string | undefined;
+  readonly logLevel?: string | undefined;
+}
+
+/** What a command runs with: the process's streams and environment, made explicit for tests. */
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A command's resolved settings. */
+export interface CommandContext {
+  readonly config: MonitoringConfig;
+  readonly logger: Logger;
+  readonly io: CliIO;
+  /** Colours and redraws: stdout is a terminal and NO_COLOR is not set. */
+  readonly rich: boolean;
+}
+
+/**
+ * Loads the config (defaults < --config file < AGENTWATCH_* < flags) and makes the logger.
+ *
+ * @throws {CliError} with exit code 2 for a bad config file, variable or flag value.
+ */
+export async function commandContext(
+  flags: GlobalFlags,
+  io: CliIO,
+  overrides: Partial<Record<keyof MonitoringConfig, unknown>> = {},
+): Promise<CommandContext> {
+  let config: MonitoringConfig;
+  try {
+    config = await loadConfig({
+      file: flags.config,
+      env: io.env,
+      overrides: {
+        state_dir: flags.stateDir,
+        summary_dir: flags.summaryDir,
+        ...overrides,
+      } as Partial<MonitoringConfig>,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new CliError(error.message, ExitCode.USAGE, { cause: error });
+    }
+    throw error;
+  }
+  let logger: Logger;
+  try {
+    logger = createLogger(flags.logLevel ?? io.env.AGENTWATCH_LOG_LEVEL ?? "warn");
+  } catch (error) {
+    throw new CliError((error as Error).message, ExitCode.USAGE, { cause: error });
+  }
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
+  return { config, logger, io, rich: io.stdout.isTTY === true && !noColor };
+}
+
+/** Writes a line to stdout. */
+export function print(context: { io: CliIO }, text: string): void {
+  context.io.stdout.write(`${text}\n`);
+}

@@ -1,0 +1,293 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type CliIO, type GlobalFlags, commandContext } from "./context.js";
+import { CliError, ExitCode } from "./errors.js";
+import { demoCommand } from "./commands/demo.js";
+import { positionsListCommand, positionsResetCommand } from "./commands/positions.js";
+import { statusCommand } from "./commands/status.js";
+import { tailCommand } from "./commands/tail.js";
+import { serveCommand } from "./commands/serve.js";
+import { watchCommand } from "./commands/watch.js";
+
+function number(flag: string, options: { integer?: boolean; min: number; max?: number }) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    const ok =
+      value.trim() !== "" &&
+      Number.isFinite(parsed) &&
+      parsed >= options.min &&
+      (options.max === undefined || parsed <= options.max) &&
+      (!options.integer || Number.isInteger(parsed));
+    if (!ok) {
+      const kind = options.integer ? "a whole number" : "a number";
+      const range =
+        options.max === undefined
+          ? `of at least ${options.min}`
+          : `from ${options.min} to ${options.max}`;
+      throw new InvalidArgumentError(`${flag} takes ${kind} ${range}, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The flags that say where agents are: `--logs`, `--agents`, `--log-dir`. */
+function sourceOptions(command: Command): Command {
+  return command
+    .option(
+      "--logs <glob>",
+      "watch log files matching a glob; instance id = parent directory name (repeatable)",
+      collect,
+    )
+    .option(
+      "--agents <file>",
+      "a JSON file listing agents (instance_id, instance_name, role, assigned_task, log_file_path …)",
+    )
+    .option(
+      "--log-dir <dir>",
+      "the orchestrator's log directory (<dir>/instances/<id>/tmux_output.log); default log_dir",
+    );
+}
+
+/** The flags of commands that run the monitoring service: its sources, interval and judge. */
+function serviceOptions(command: Command): Command {
+  return sourceOptions(command)
+    .option(
+      "--interval <seconds>",
+      "seconds between poll cycles (config poll_interval_seconds)",
+      number("--interval", { integer: true, min: 1 }),
+    )
+    .option(
+      "--offline",
+      "judge with the offline heuristic even when ANTHROPIC_API_KEY is set",
+      false,
+    )
+    .option(
+      "--duration <seconds>",
+      "stop after this many seconds",
+      number("--duration", { min: 0.1 }),
+    );
+}
+
+/**
+ * The `agentwatch` command line. `run(argv)` resolves to the exit code.
+ */
+export function createProgram(io: CliIO): { run(argv: readonly string[]): Promise<number> } {
+  const program = new Command("agentwatch")
+    .description("Watch a fleet of AI coding agents from their terminal logs.")
+    .option("--config <file>", "JSON config file (keys as in MonitoringConfig)")
+    .option("--state-dir <dir>", "where monitor_positions.json is kept (config state_dir)")
+    .option("--summary-dir <dir>", "where summaries are kept (config summary_dir)")
+    .option(
+      "--log-level <level>",
+      "log level for stderr: fatal, error, warn, info, debug, trace, silent (default warn)",
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: () => {},
+      outputError: () => {},
+    });
+  const globals = (command: Command) => command.optsWithGlobals<GlobalFlags>();
+
+  serviceOptions(
+    program
+      .command("watch")
+      .description(
+        "run the monitoring service: a live table in a terminal, one line per summary when piped",
+      )
+      .option("--once", "run one cycle, print what it found, and exit", false)
+      .option("--json", "print events as JSON lines", false),
+  ).action(
+    async (
+      flags: {
+        logs?: string[];
+        agents?: string;
+        logDir?: string;
+        interval?: number;
+        once: boolean;
+        json: boolean;
+        offline: boolean;
+        duration?: number;
+      },
+      command: Command,
+    ) => {
+      const context = await commandContext(globals(command), io, {
+        poll_interval_seconds: flags.interval,
+      });
+      await watchCommand(context, { ...flags, durationSeconds: flags.duration });
+    },
+  );
+
+  serviceOptions(
+    program
+      .command("serve")
+      .description(
+        "the monitoring service plus the HTTP/WebSocket server and the dashboard, on one port",
+      )
+      .option(
+        "--host <address>",
+        "address to listen on (config server_host; beyond loopback a token is required)",
+      )
+      .option(
+        "--port <port>",
+        "port to listen on, 0 for any free one (config server_port)",
+        number("--port", { integer: true, min: 0, max: 65535 }),
+      )
+      .option("--token <token>", "token clients must present (config token, AGENTWATCH_TOKEN)"),
+  ).action(
+    async (
+      flags: {
+        logs?: string[];
+        agents?: string;
+        logDir?: string;
+        host?: string;
+        port?: number;
+        token?: string;
+        interval?: number;
+        offline: boolean;
+        duration?: number;
+      },
+      command: Command,
+    ) => {
+      const context = await commandContext(globals(command), io, {
+        server_host: flags.host,
+        server_port: flags.port,
+        token: flags.token,
+        poll_interval_seconds: flags.interval,
+      });
+      await serveCommand(context, {
+        ...flags,
+        once: false,
+        json: false,
+        durationSeconds: flags.duration,
+      });
+    },
+  );
+
+  program
+    .command("status")
+    .description("the latest summary of every agent in the summary dir")
+    .option("--json", "print them as a JSON array", false)
+    .action(async (flags: { json: boolean }, command: Command) => {
+      await statusCommand(await commandContext(globals(command), io), flags);
+    });
+
+  sourceOptions(
+    program
+      .command("tail")
+      .description("follow one agent's cleaned output")
+      .argument("<instance>", "the agent's instance id")
+      .addOption(
+        new Option("-n, --lines <n>", "lines to show first")
+          .default(20)
+          .argParser(number("--lines", { integer: true, min: 1, max: 100_000 })),
+      )
+      .option("--no-follow", "print the last lines and exit"),
+  ).action(
+    async (
+      instance: string,
+      flags: { logs?: string[]; agents?: string; logDir?: string; lines: number; follow: boolean },
+      command: Command,
+    ) => {
+      const context = await commandContext(globals(command), io);
+      await tailCommand(context, instance, { ...flags, intervalMs: 250 });
+    },
+  );
+
+  const positions = program.command("positions").description("the saved read positions");
+  positions
+    .command("list", { isDefault: true })
+    .description("list every saved position")
+    .option("--json", "print them as JSON", false)
+    .action(async (flags: { json: boolean }, command: Command) => {
+      await positionsListCommand(await commandContext(globals(command), io), flags);
+    });
+  positions
+    .command("reset")
+    .description("forget an agent's positions, so its logs are read from the start")
+    .argument("<instance>", "the agent's instance id")
+    .action(async (instance: string, _flags: object, command: Command) => {
+      await positionsResetCommand(await commandContext(globals(command), io), instance);
+    });
+
+  program
+    .command("demo")
+    .description("simulated agents watched by the whole pipeline, then their summaries")
+    .option(
+      "--workspace <dir>",
+      "the simulated agents' workspace (default: a new temporary directory)",
+    )
+    .addOption(
+      new Option("--duration <seconds>", "seconds to run")
+        .default(20)
+        .argParser(number("--duration", { min: 1 })),
+    )
+    .addOption(
+      new Option("--interval <seconds>", "seconds between cycles")
+        .default(2)
+        .argParser(number("--interval", { integer: true, min: 1 })),
+    )
+    .addOption(
+      new Option("--agents <n>", "simulated agents")
+        .default(5)
+        .argParser(number("--agents", { integer: true, min: 1, max: 6 })),
+    )
+    .option(
+      "--offline",
+      "judge with the offline heuristic even when ANTHROPIC_API_KEY is set",
+      false,
+    )
+    .action(
+      async (
+        flags: {
+          workspace?: string;
+          duration: number;
+          interval: number;
+          agents: number;
+          offline: boolean;
+        },
+        command: Command,
+      ) => {
+        const global = globals(command);
+        await demoCommand(global, await commandContext(global, io), {
+          workspace: flags.workspace,
+          durationSeconds: flags.duration,
+          intervalSeconds: flags.interval,
+          agents: flags.agents,
+          offline: flags.offline,
+        });
+      },
+    );
+
+  return {
+    async run(argv) {
+      try {
+        await program.parseAsync(argv, { from: "user" });
+        return ExitCode.OK;
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          if (
+            error.code === "commander.helpDisplayed" ||
+            error.code === "commander.help" ||
+            error.code === "commander.version"
+          ) {
+            return ExitCode.OK;
+          }
+          const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+          io.stderr.write(`agentwatch: ${message} (see agentwatch --help)\n`);
+          return ExitCode.USAGE;
+        }
+        if (error instanceof CliError) {
+          io.stderr.write(`agentwatch: ${error.message}\n`);
+          return error.exitCode;
+        }
+        io.stderr.write(
+          `agentwatch: unexpected error: ${(error as Error).stack ?? String(error)}\n`,
+        );
+        return ExitCode.FAILURE;
+      }
+    },
+  };
+}

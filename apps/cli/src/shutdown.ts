@@ -1,0 +1,32 @@
+import closeWithGrace from "close-with-grace";
+import { ExitCode } from "./errors.js";
+
+/**
+ * Runs `work` until it finishes or SIGINT/SIGTERM arrives. On the first signal `stop()` is awaited
+ * (within `delayMs`) and the process exits 0; a second signal exits 130 at once.
+ */
+export async function runUntilSignal<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  options: { delayMs?: number } = {},
+): Promise<T> {
+  const controller = new AbortController();
+  let finished: Promise<T> | undefined;
+  const grace = closeWithGrace(
+    {
+      delay: options.delayMs ?? 15_000,
+      skip: ["beforeExit", "uncaughtException", "unhandledRejection"],
+      logger: false,
+      onSecondSignal: () => process.exit(ExitCode.INTERRUPTED),
+    },
+    async () => {
+      controller.abort();
+      await finished?.catch(() => {});
+    },
+  );
+  try {
+    finished = work(controller.signal);
+    return await finished;
+  } finally {
+    grace.uninstall();
+  }
+}

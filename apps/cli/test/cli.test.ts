@@ -1,0 +1,300 @@
+import { spawn } from "node:child_process";
+import { appendFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `agentwatch` as a user would, output piped, with only the environment given. */
+function agentwatch(
+  args: string[],
+  options: { env?: Record<string, string>; until?: (out: string) => boolean } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: dir, ...options.env };
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@agentwatch/source", main, ...args],
+      {
+        cwd: packageDir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    let signalled = false;
+    child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      stdout += text;
+      if (!signalled && options.until?.(stdout)) {
+        signalled = true;
+        child.kill("SIGINT");
+      }
+    });
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "agentwatch-cli-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** An agent in the original orchestrator's layout, its log quiet for a minute. */
+async function agent(id: string, log: string, metadata: object = {}): Promise<string> {
+  const instance = join(dir, "logs", "instances", id);
+  await mkdir(instance, { recursive: true });
+  const path = join(instance, "tmux_output.log");
+  await writeFile(path, log);
+  await writeFile(
+    join(instance, "metadata.json"),
+    JSON.stringify({ instance_name: id, created_at: "2026-12-01T10:00:00Z", ...metadata }),
+  );
+  const minuteAgo = new Date(Date.now() - 60_000);
+  await utimes(path, minuteAgo, minuteAgo);
+  return path;
+}
+
+const dirs = () => ["--state-dir", join(dir, "state"), "--summary-dir", join(dir, "summaries")];
+
+const PERMISSION = [
+  "⏺ Bash(rm -rf node_modules && npm install)",
+  "╭──────────────────────────────────────────╮",
+  "│ Bash command                             │",
+  "│   rm -rf node_modules && npm install     │",
+  "│ Do you want to proceed?                  │",
+  "│ ❯ 1. Yes                                 │",
+  "│   2. Yes, and don't ask again            │",
+  "│   3. No, and tell Claude what to do differently (esc) │",
+  "╰──────────────────────────────────────────╯",
+  "",
+].join("\n");
+
+const WORKING = [
+  "> Implement JWT authentication for the login route",
+  "⏺ Read(src/auth/jwt.ts)",
+  "  ⎿  Read 120 lines",
+  "⏺ Update(src/auth/jwt.ts)",
+  "  ⎿  Updated src/auth/jwt.ts with 12 additions",
+  "⏺ Bash(npm test -- auth)",
+  "  ⎿  Tests: 2 failed, 14 passed, 16 total",
+  "✶ Pondering… (12s · ↓ 1.2k tokens · esc to interrupt)",
+  "",
+].join("\n");
+
+describe("watch --once, then status", () => {
+  it("summarizes every agent, stores the summaries and shows them", async () => {
+    await agent("backend-dev", WORKING, {
+      assigned_task: "Implement JWT authentication",
+      role: "backend",
+    });
+    await agent("db-migrator", PERMISSION, { assigned_task: "Reinstall dependencies" });
+    const watch = await agentwatch(["watch", "--once", "--log-dir", join(dir, "logs"), ...dirs()]);
+    expect(watch.stderr).toBe("");
+    expect(watch.code).toBe(0);
+    const lines = watch.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => / (on_track|drifting|off_track|blocked|unknown) /.test(l));
+    expect(lines).toHaveLength(2);
+    expect(watch.stdout).toMatch(/db-migrator blocked [\d.]+ waiting_permission/);
+    expect(watch.stdout).toMatch(/backend-dev \w+ [\d.]+ working/);
+
+    const latest = JSON.parse(
+      await readFile(join(dir, "summaries", "db-migrator", "latest_summary.json"), "utf8"),
+    ) as Record<string, unknown>;
+    expect(latest).toMatchObject({
+      instance_id: "db-migrator",
+      on_track_status: "blocked",
+      activity_state: "waiting_permission",
+    });
+
+    const status = await agentwatch(["status", "--json", ...dirs()]);
+    expect(status.code).toBe(0);
+    const summaries = JSON.parse(status.stdout) as { instance_id: string }[];
+    expect(summaries.map((s) => s.instance_id).sort()).toEqual(["backend-dev", "db-migrator"]);
+
+    const plain = await agentwatch(["status", ...dirs()]);
+    expect(plain.stdout).toContain("db-migrator blocked");
+    expect(plain.stdout).not.toContain("\u001b");
+
+    const again = await agentwatch([
+      "watch",
+      "--once",
+      "--json",
+      "--log-dir",
+      join(dir, "logs"),
+      ...dirs(),
+    ]);
+    const events = again.stdout
+      .trim()
+      .split("\n")
+      .map(
+        (l) => JSON.parse(l) as { type: string; stats?: { lines: number; model_calls: number } },
+      );
+    const cycle = events.find((e) => e.type === "cycle");
+    expect(cycle?.stats).toMatchObject({ lines: 0, model_calls: 0 });
+  });
+
+  it("says so when the summary dir is empty", async () => {
+    const status = await agentwatch(["status", ...dirs()]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^no summaries in .*summaries yet/);
+  });
+});
+
+describe("positions", () => {
+  it("lists saved positions and resets one agent's", async () => {
+    await agent("a1", WORKING);
+    await agent("a2", WORKING);
+    await agentwatch(["watch", "--once", "--log-dir", join(dir, "logs"), ...dirs()]);
+    const list = await agentwatch(["positions", "list", "--json", ...dirs()]);
+    const positions = JSON.parse(list.stdout) as {
+      instance_id: string;
+      last_line_number: number;
+    }[];
+    expect(positions.map((p) => p.instance_id)).toEqual(["a1", "a2"]);
+    expect(positions[0]!.last_line_number).toBe(8);
+
+    const reset = await agentwatch(["positions", "reset", "a1", ...dirs()]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("reset 1 position of a1");
+    const after = JSON.parse((await agentwatch(["positions", "--json", ...dirs()])).stdout) as {
+      instance_id: string;
+    }[];
+    expect(after.map((p) => p.instance_id)).toEqual(["a2"]);
+
+    const missing = await agentwatch(["positions", "reset", "nobody", ...dirs()]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^agentwatch: no saved position for instance nobody in .*monitor_positions\.json; known: a2\n$/,
+    );
+  });
+});
+
+describe("tail", () => {
+  it("prints an agent's last cleaned lines", async () => {
+    await agent("a1", "\u001b[32mfirst\u001b[39m\nsecond\nthird\n");
+    const run = await agentwatch([
+      "tail",
+      "a1",
+      "-n",
+      "2",
+      "--no-follow",
+      "--log-dir",
+      join(dir, "logs"),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("second\nthird\n");
+  });
+
+  it("follows new output until Ctrl-C", async () => {
+    const log = await agent("a1", "old\n");
+    let appended = false;
+    const run = await agentwatch(["tail", "a1", "--log-dir", join(dir, "logs")], {
+      until: (out) => {
+        // Once the last lines are shown, the agent writes more; stop when that arrives.
+        if (!appended && out.includes("old")) {
+          appended = true;
+          void appendFile(log, "fresh\n");
+        }
+        return out.includes("fresh");
+      },
+    });
+    expect(run.stdout).toBe("old\nfresh\n");
+    expect(run.code).toBe(0);
+  });
+
+  it("names the agents it knows when the instance is unknown", async () => {
+    await agent("a1", "x\n");
+    const run = await agentwatch(["tail", "ghost", "--log-dir", join(dir, "logs")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("agentwatch: no agent ghost (known: a1)");
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    [["watch", "--bogus"], /^agentwatch: unknown option '--bogus'.*\(see agentwatch --help\)\n$/],
+    [
+      ["watch", "--interval", "0"],
+      /^agentwatch: .*--interval takes a whole number of at least 1, got "0".*\n$/,
+    ],
+    [["frobnicate"], /^agentwatch: unknown command 'frobnicate'.*\n$/],
+    [["tail"], /^agentwatch: missing required argument 'instance'.*\n$/],
+  ])("%j exits 2 with one line naming what was wrong", async (args, message) => {
+    const run = await agentwatch(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("rejects a bad environment variable naming it", async () => {
+    const run = await agentwatch(["status"], { env: { AGENTWATCH_POLL_INTERVAL_SECONDS: "soon" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'agentwatch: poll_interval_seconds from environment variable AGENTWATCH_POLL_INTERVAL_SECONDS: expected a positive integer, got "soon"\n',
+    );
+  });
+
+  it("rejects a config file with a typo", async () => {
+    const config = join(dir, "agentwatch.json");
+    await writeFile(config, JSON.stringify({ state_dri: "/x" }));
+    const run = await agentwatch(["--config", config, "status"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown key state_dri in config file");
+    expect(run.stderr).toContain("did you mean state_dir?");
+  });
+
+  it("fails with exit 1 when the state dir cannot be used", async () => {
+    await writeFile(join(dir, "file"), "");
+    const run = await agentwatch([
+      "watch",
+      "--once",
+      "--log-dir",
+      join(dir, "logs"),
+      "--state-dir",
+      join(dir, "file", "state"),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^agentwatch: cannot start monitoring: .*file\/state.*\n$/);
+  });
+});
+
+describe("demo", () => {
+  it("runs simulated agents through the whole pipeline and prints their summaries", async () => {
+    const workspace = join(dir, "ws");
+    const run = await agentwatch([
+      "demo",
+      "--workspace",
+      workspace,
+      "--duration",
+      "5",
+      "--interval",
+      "1",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("5 simulated agents (run 1)");
+    expect(run.stdout).toMatch(/db-migrator (blocked|unknown)/);
+    expect(run.stdout).toContain(`summaries in ${join(workspace, "summaries")}`);
+    const status = JSON.parse(
+      (await agentwatch(["status", "--json", "--summary-dir", join(workspace, "summaries")]))
+        .stdout,
+    ) as unknown[];
+    expect(status).toHaveLength(5);
+  });
+});
