@@ -1,4 +1,11 @@
-import { displayWidth, fitWidth, formatBytes, padWidth, visibleText } from "./display.js";
+import {
+  colors,
+  displayWidth,
+  fitWidth,
+  formatBytes,
+  padWidth,
+  visibleText,
+} from "@agentwatch/term-ui";
 import { type WatchedLog, currentEvents } from "./watch-state.js";
 
 /** Run-wide figures shown under the table and in the summary. */
@@ -12,8 +19,7 @@ function sum(logs: readonly WatchedLog[], pick: (log: WatchedLog) => number): nu
 }
 
 const ESC = "\u001b";
-const bold = (text: string) => `${ESC}[1m${text}${ESC}[22m`;
-const yellow = (text: string) => `${ESC}[33m${text}${ESC}[39m`;
+const { bold, yellow } = colors(true);
 
 /** The live table, as a full-screen frame for a terminal `columns` wide. */
 export function renderTable(logs: readonly WatchedLog[], totals: Totals, columns: number): string {

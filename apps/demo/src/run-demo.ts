@@ -2,15 +2,22 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { expectedLines, simulatedBytes } from "@agentwatch/agent-sim";
+import {
+  type RunningAgent,
+  SIM_AGENTS,
+  expectedLines,
+  logPathOf,
+  nextRun,
+  simulatedBytes,
+  startAgent,
+} from "@agentwatch/agent-sim";
 import { IncrementalLogReader } from "@agentwatch/log-reader";
 import { PositionTracker } from "@agentwatch/position-store";
 import { glob } from "tinyglobby";
 import type { DemoOptions } from "./args.js";
-import { formatBytes } from "./display.js";
+import { formatBytes } from "@agentwatch/term-ui";
 import { DemoError } from "./errors.js";
 import { renderPlain, renderTable, totalsLine } from "./render.js";
-import { type RunningAgent, SIM_AGENTS, logPathOf, nextRun, startAgent } from "./sim-agents.js";
 import { type WatchedLog, pollAll, watchedLog } from "./watch-state.js";
 
 /** Where the demo writes and how it is stopped. */

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import type { IncrementalLogReader, ReadResult } from "@agentwatch/log-reader";
-import { visibleText } from "./display.js";
+import { visibleText } from "@agentwatch/term-ui";
 
 /** How many polls an event (rotated, truncated…) stays visible in the table. */
 const EVENT_POLLS = 4;

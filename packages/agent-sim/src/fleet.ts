@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Scenario, agentProcessCommand, simulateAgent } from "@agentwatch/agent-sim";
+import { agentProcessCommand } from "./entry.js";
+import type { Scenario } from "./scenarios.js";
+import { simulateAgent } from "./simulate.js";
 
 /** One simulated agent of the demo workspace. */
 export interface SimAgentSpec {
@@ -14,7 +16,7 @@ export interface SimAgentSpec {
   readonly rotation?: "rename" | "copytruncate";
 }
 
-/** The demo's cast, in order; `--agents n` takes the first n. */
+/** The demo fleet, in order; a demo with n agents takes the first n. */
 export const SIM_AGENTS: readonly SimAgentSpec[] = [
   {
     instanceId: "backend-dev",
@@ -109,7 +111,11 @@ async function writeMetadata(workspace: string, spec: SimAgentSpec): Promise<voi
   );
 }
 
-/** Starts one agent process; `run` makes the seeds of a resumed workspace differ. */
+/**
+ * Starts one simulated agent process writing `<workspace>/instances/<id>/tmux_output.log` (with
+ * the orchestrator's `metadata.json` beside it) and resolves once its log exists. Its seed is
+ * `run * 1000 + index + 1`, so a resumed workspace (a later `run`) writes new content.
+ */
 export async function startAgent(
   workspace: string,
   spec: SimAgentSpec,

@@ -8,3 +8,11 @@ export {
   type SimWrite,
 } from "./simulate.js";
 export { agentProcessCommand, type AgentProcessCommand } from "./entry.js";
+export {
+  SIM_AGENTS,
+  logPathOf,
+  nextRun,
+  startAgent,
+  type RunningAgent,
+  type SimAgentSpec,
+} from "./fleet.js";

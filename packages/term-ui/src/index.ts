@@ -1,0 +1,2 @@
+export { displayWidth, fitWidth, formatBytes, padWidth, visibleText } from "./display.js";
+export { colors, type Colors } from "./colors.js";
