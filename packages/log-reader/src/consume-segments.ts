@@ -1,5 +1,5 @@
 import { countNewlines, findNewestLines } from "./backward-scan.js";
-import { readFully, scanLines } from "./line-scanner.js";
+import { type LineHead, readFully, scanLines } from "./line-scanner.js";
 import type { Segment } from "./read-plan.js";
 
 /** How to consume a planned read. */
@@ -24,60 +24,112 @@ export interface Consumed {
   readonly pendingPartial: string | null;
 }
 
-interface Start {
+/** A place in a planned read: a segment, a byte offset in its file and the lines before it there. */
+interface Place {
   readonly index: number;
   readonly offset: number;
   readonly line: number;
+}
+
+interface Start extends Place {
   readonly skipped: number;
 }
 
-async function linesIn(segment: Segment): Promise<number> {
+/**
+ * The unterminated fragment a rotated-away file ends with, carried into the next file: the writer's
+ * output is one stream, so the fragment is the start of that file's first line.
+ */
+interface Carried {
+  readonly head: LineHead;
+  /** Where the fragment begins: the position stays there until its line is returned. */
+  readonly from: Place;
+  /** Just after the fragment's last byte, counting it as a line: where a flush of it alone ends. */
+  readonly end: Place;
+}
+
+/** Where the unterminated tail of a segment begins, or null when it is empty or ends with `\n`. */
+async function tailStart(segment: Segment): Promise<number | null> {
   const { fh, size } = segment.file;
-  if (size <= segment.start) return 0;
-  const newlines = await countNewlines(fh, segment.start, size);
+  if (size <= segment.start) return null;
   const last = Buffer.alloc(1);
-  const got = await readFully(fh, last, 1, size - 1);
-  return newlines + (got === 1 && last[0] !== 0x0a ? 1 : 0); // an unterminated tail is one more line
+  if ((await readFully(fh, last, 1, size - 1)) !== 1 || last[0] === 0x0a) return null;
+  const newest = await findNewestLines(fh, segment.start, size, 1, true);
+  return newest.offset;
 }
 
 /**
  * With `catchUp: "skip"`: where to start so that at most `maxLines` lines remain, found by reading
- * backwards from the end; the skipped lines are counted exactly by scanning the skipped bytes.
+ * backwards from the end; the skipped lines are counted exactly by scanning the skipped bytes. A
+ * rotated file's unterminated fragment that joins the next file is not a line of its own, and a
+ * start at that next file's first line moves back to the fragment.
  */
-async function skipAhead(segments: readonly Segment[], options: ConsumeOptions): Promise<Start> {
+async function skipAhead(
+  segments: readonly Segment[],
+  options: ConsumeOptions,
+  tailQuiet: boolean,
+): Promise<Start> {
+  const lastIndex = segments.length - 1;
   let need = options.maxLines;
-  for (let index = segments.length - 1; index >= 0; index--) {
+  let laterBytes = false; // whether a later segment holds bytes, which a joining fragment is part of
+  for (let index = lastIndex; index >= 0; index--) {
     const segment = segments[index]!;
     const { fh, size, mtimeMs } = segment.file;
-    const newest = await findNewestLines(fh, segment.start, size, need, options.quiet(mtimeMs));
+    const tailCounts =
+      index === lastIndex
+        ? tailQuiet
+        : segment.joinsNext
+          ? tailQuiet && !laterBytes
+          : options.quiet(mtimeMs);
+    const newest = await findNewestLines(fh, segment.start, size, need, tailCounts);
     if (newest.lines < need) {
       need -= newest.lines;
+      laterBytes ||= size > segment.start;
       continue;
     }
-    let skipped = await countNewlines(fh, segment.start, newest.offset);
-    const line = segment.line + skipped;
-    for (let before = 0; before < index; before++) skipped += await linesIn(segments[before]!);
-    return { index, offset: newest.offset, line, skipped };
+    let at: Place = { index, offset: newest.offset, line: 0 };
+    for (let before = index - 1; before >= 0 && at.offset === segments[at.index]!.start; before--) {
+      const earlier = segments[before]!;
+      if (!earlier.joinsNext) break;
+      if (earlier.file.size <= earlier.start) continue; // empty: look further back
+      const fragment = await tailStart(earlier);
+      if (fragment === null) break;
+      at = { index: before, offset: fragment, line: 0 };
+    }
+    const first = segments[at.index]!;
+    let skipped = await countNewlines(first.file.fh, first.start, at.offset);
+    const line = first.line + skipped;
+    for (let before = 0; before < at.index; before++) {
+      const earlier = segments[before]!;
+      skipped += await countNewlines(earlier.file.fh, earlier.start, earlier.file.size);
+      // a fragment that does not join the next file was a line of its own
+      if (!earlier.joinsNext && (await tailStart(earlier)) !== null) skipped += 1;
+    }
+    return { index: at.index, offset: at.offset, line, skipped };
   }
   const first = segments[0]!;
   return { index: 0, offset: first.start, line: first.line, skipped: 0 };
 }
 
 /**
- * Reads the planned segments in order, at most `maxLines` lines: a segment is left for the next
- * only once it is fully consumed (its unterminated tail flushed), so order is kept across files.
+ * Reads the planned segments in order, at most `maxLines` lines. A segment is left for the next
+ * only once it is fully consumed, so order is kept across files. An unterminated fragment that a
+ * rotated-away segment ends with is joined to the next segment's first line; until that line is
+ * returned, the position stays before the fragment.
  */
 export async function consumeSegments(
   segments: readonly Segment[],
   options: ConsumeOptions,
 ): Promise<Consumed> {
+  // The stream's unterminated tail may span files: it is flushed once all of them are quiet.
+  const tailQuiet = options.quiet(Math.max(...segments.map((segment) => segment.file.mtimeMs)));
   const start: Start = options.skipBacklog
-    ? await skipAhead(segments, options)
+    ? await skipAhead(segments, options, tailQuiet)
     : { index: 0, offset: segments[0]!.start, line: segments[0]!.line, skipped: 0 };
   let { index, offset, line } = start;
   let lines: string[] = [];
   let pendingPartial: string | null = null;
   let budgetHit = false;
+  let carried: Carried | null = null;
   for (;;) {
     const segment = segments[index]!;
     const remaining = options.maxLines - lines.length;
@@ -85,25 +137,54 @@ export async function consumeSegments(
       budgetHit = true;
       break;
     }
+    const last = index === segments.length - 1;
+    const joins = !last && segment.joinsNext;
     const scan = await scanLines(segment.file.fh, {
       start: offset,
       end: segment.file.size,
       maxLines: remaining,
       maxLineBytes: options.maxLineBytes,
-      flushPartial: options.quiet(segment.file.mtimeMs),
+      // a fragment that joins the next file is never flushed alone
+      flushPartial: last ? tailQuiet : !joins && options.quiet(segment.file.mtimeMs),
+      prefix: carried?.head,
     });
     if (lines.length === 0) lines = scan.lines;
     else for (const text of scan.lines) lines.push(text);
+    budgetHit = scan.stop === "budget";
+    if (carried !== null && scan.lines.length > 0) {
+      // The carried fragment went out as the start of the first line.
+      if (scan.offset === segment.start && segment.file.size <= segment.start) {
+        // Nothing followed it: it was flushed alone, as the last line of the file it is in.
+        ({ index, offset, line } = carried.end);
+        carried = null;
+        break;
+      }
+      carried = null;
+    }
     offset = scan.offset;
     line += scan.lines.length;
-    pendingPartial = scan.partial;
-    budgetHit = scan.stop === "budget";
-    const consumed = scan.stop !== "partial" && offset >= segment.file.size;
-    if (!consumed || index === segments.length - 1) break;
+    if (scan.stop === "partial") {
+      if (!joins) {
+        pendingPartial = scan.partial;
+        break;
+      }
+      const head = scan.tail!;
+      const from: Place = carried?.from ?? { index, offset, line };
+      const end: Place =
+        segment.file.size > offset
+          ? { index, offset: segment.file.size, line: line + 1 }
+          : carried!.end;
+      carried = { head, from, end };
+    } else if (!last && offset >= segment.file.size) {
+      // fully consumed: go on with the next file
+    } else {
+      break;
+    }
     index += 1;
     offset = segments[index]!.start;
     line = segments[index]!.line;
   }
+  if (carried !== null) ({ index, offset, line } = carried.from); // its line is not returned yet
   const segment = segments[index]!;
   let bytesBehind = segment.file.size - offset;
   for (const later of segments.slice(index + 1)) bytesBehind += later.file.size - later.start;

@@ -6,7 +6,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import { type Attempt, attemptRead, emptyResult } from "./read-attempt.js";
+import { type Attempt, type ReaderMemory, attemptRead, emptyResult } from "./read-attempt.js";
 import { readLastLines } from "./read-last-lines.js";
 import type { PendingRead, ReadResult } from "./read-result.js";
 
@@ -33,8 +33,11 @@ export class IncrementalLogReader {
   readonly #guard: CommitGuard;
   /** By key: the running `readNewContent`, which the next one for that log waits for. */
   readonly #serial = new Map<string, Promise<ReadResult>>();
-  /** By key: the stat signature of the file at the path when it was last checked to be the saved file. */
-  readonly #verified = new Map<string, string>();
+  /**
+   * By key: the stat signature of the file at the path when it was last checked to be the saved
+   * file, and the copytruncate copy last found with the file it was copied from.
+   */
+  readonly #memory: ReaderMemory = { verified: new Map(), copies: new Map() };
 
   /**
    * Creates a reader; it opens nothing until the first read.
@@ -71,7 +74,7 @@ export class IncrementalLogReader {
       base = this.#guard.current(instanceId, logType);
       attempt = await attemptRead(
         this.#options,
-        this.#verified,
+        this.#memory,
         instanceId,
         logFilePath,
         logType,
@@ -172,7 +175,8 @@ export class IncrementalLogReader {
   async resetPosition(instanceId: string, logType = "tmux_output"): Promise<boolean> {
     const key = positionKey(instanceId, logType);
     this.#guard.reset(key);
-    this.#verified.delete(key);
+    this.#memory.verified.delete(key);
+    this.#memory.copies.delete(key);
     const removed = await this.#options.positionTracker.removePosition(instanceId, logType);
     this.#options.logger.info({ instanceId, logType }, "position reset");
     return removed;

@@ -142,3 +142,45 @@ describe("findNewestLines", () => {
     );
   });
 });
+
+describe("scanLines with a prefix carried from another file", () => {
+  it("scanning two files with the first one's held tail as prefix gives the lines of their concatenation", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        content,
+        content,
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (before, after, first, maxLineBytes) => {
+          const chunks = { first, max: first * 2 };
+          const expected = reference(Buffer.concat([before, after]), maxLineBytes);
+          const a = await withFile(before, (fh) =>
+            scanLines(fh, {
+              start: 0,
+              end: before.length,
+              maxLines: Number.POSITIVE_INFINITY,
+              maxLineBytes,
+              flushPartial: false,
+              chunks,
+            }),
+          );
+          expect(a.stop === "partial").toBe(a.tail !== null);
+          const b = await withFile(after, (fh) =>
+            scanLines(fh, {
+              start: 0,
+              end: after.length,
+              maxLines: Number.POSITIVE_INFINITY,
+              maxLineBytes,
+              flushPartial: true,
+              prefix: a.tail ?? undefined,
+              chunks,
+            }),
+          );
+          const all = expected.tail === null ? expected.lines : [...expected.lines, expected.tail];
+          expect([...a.lines, ...b.lines]).toEqual(all);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

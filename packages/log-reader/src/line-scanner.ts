@@ -13,6 +13,16 @@ export interface ChunkSizes {
 /** The default chunk sizes: 64 KiB growing to 1 MiB. */
 export const DEFAULT_CHUNKS: ChunkSizes = Object.freeze({ first: 64 * 1024, max: 1024 * 1024 });
 
+/**
+ * The kept bytes of a line that has not ended yet: at most `maxLineBytes + 1` bytes of it, its
+ * full length so far and its last byte. A fragment carried from a rotated-away file is one.
+ */
+export interface LineHead {
+  readonly bytes: Buffer;
+  readonly length: number;
+  readonly lastByte: number;
+}
+
 /** What {@link scanLines} should read. */
 export interface ScanRequest {
   /** First byte to read. */
@@ -25,6 +35,8 @@ export interface ScanRequest {
   readonly maxLineBytes: number;
   /** Return an unterminated tail as a line (true) or hold it back (false). */
   readonly flushPartial: boolean;
+  /** The start of a line begun before `start` (in an earlier file): the first line continues it. */
+  readonly prefix?: LineHead | undefined;
   /** Override of the chunk sizes (tests use tiny ones). */
   readonly chunks?: ChunkSizes | undefined;
 }
@@ -42,6 +54,8 @@ export interface ScanResult {
   readonly stop: "budget" | "eof" | "partial";
   /** The held tail's text (cut like a line), when `stop` is `partial`. */
   readonly partial: string | null;
+  /** The held tail's kept bytes (a `prefix` included), when `stop` is `partial`. */
+  readonly tail: LineHead | null;
 }
 
 /** Spare read buffers of the largest chunk size, reused across calls (each call takes its own). */
@@ -95,13 +109,14 @@ async function scanWith(
   chunks: ChunkSizes,
   state: { buf: Buffer | undefined },
 ): Promise<ScanResult> {
-  const { start, end, maxLines, maxLineBytes, flushPartial } = request;
+  const { start, end, maxLines, maxLineBytes, flushPartial, prefix } = request;
   const keepMax = maxLineBytes + 1;
   const lines: string[] = [];
-  let parts: Buffer[] = []; // kept bytes of a line begun in an earlier chunk (copies)
-  let kept = 0;
-  let lineLength = 0; // bytes of that line seen so far
-  let lastByte = -1;
+  // kept bytes of a line begun in an earlier chunk or file (copies)
+  let parts: Buffer[] = prefix === undefined ? [] : [prefix.bytes.subarray(0, keepMax)];
+  let kept = parts[0]?.length ?? 0;
+  let lineLength = prefix?.length ?? 0; // bytes of that line seen so far
+  let lastByte = prefix?.lastByte ?? -1;
   let lineStart = start;
   let position = start;
   // Size the first read for the lines wanted (about 128 bytes each), within [first, max].
@@ -126,6 +141,14 @@ async function scanWith(
     lineLength = 0;
     lastByte = -1;
     return text;
+  };
+  const hold = (): ScanResult => {
+    const tail: LineHead = {
+      bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, kept),
+      length: lineLength,
+      lastByte,
+    };
+    return { lines, offset: lineStart, stop: "partial", partial: finishCarried(), tail };
   };
 
   while (position < end) {
@@ -169,18 +192,15 @@ async function scanWith(
         // back, say so (no extra I/O): the caller then knows that no further line is waiting.
         if (!flushPartial && position >= end && from < got && view.indexOf(NEWLINE, from) === -1) {
           carry(view, from, got);
-          return { lines, offset: lineStart, stop: "partial", partial: finishCarried() };
+          return hold();
         }
-        return { lines, offset: lineStart, stop: "budget", partial: null };
+        return { lines, offset: lineStart, stop: "budget", partial: null, tail: null };
       }
     }
   }
 
-  if (lineLength === 0) return { lines, offset: lineStart, stop: "eof", partial: null };
-  const text = finishCarried();
-  if (flushPartial) {
-    lines.push(text);
-    return { lines, offset: position, stop: "eof", partial: null };
-  }
-  return { lines, offset: lineStart, stop: "partial", partial: text };
+  if (lineLength === 0) return { lines, offset: lineStart, stop: "eof", partial: null, tail: null };
+  if (!flushPartial) return hold();
+  lines.push(finishCarried());
+  return { lines, offset: position, stop: "eof", partial: null, tail: null };
 }

@@ -4,7 +4,7 @@ import { consumeSegments } from "./consume-segments.js";
 import { checksumAt, headLength } from "./fingerprint.js";
 import { type OpenedLog, openLog, requireRegular, statSignature } from "./open-log.js";
 import type { ResolvedOptions } from "./options.js";
-import { planRead } from "./read-plan.js";
+import { type CopyOrigin, planRead } from "./read-plan.js";
 import type { ReadError, ReadResult } from "./read-result.js";
 
 /** What one read found, and the position that committing it would save. */
@@ -12,6 +12,12 @@ export interface Attempt {
   readonly result: ReadResult;
   /** The position after this read, or null when it would not change anything. */
   readonly next: LogPosition | null;
+}
+
+/** What a reader remembers between reads, by position key; lost on restart, and only an optimisation or a hint. */
+export interface ReaderMemory {
+  readonly verified: Map<string, string>;
+  readonly copies: Map<string, CopyOrigin>;
 }
 
 /** A result with no lines: an idle read, or (with `error`) a failed one. */
@@ -36,13 +42,14 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
 /**
  * Reads one log once from `base`: an idle file costs one stat; otherwise the file (and a rotated
  * predecessor, if any) is opened, checked and read, and every handle closed before returning.
- * `verified` remembers, by key, the stat signature of the file last checked to be the saved one.
+ * `memory.verified` remembers, by key, the stat signature of the file last checked to be the saved
+ * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from.
  *
  * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
  */
 export async function attemptRead(
   o: ResolvedOptions,
-  verified: Map<string, string>,
+  memory: ReaderMemory,
   instanceId: string,
   logPath: string,
   logType: string,
@@ -50,6 +57,7 @@ export async function attemptRead(
 ): Promise<Attempt> {
   const now = o.clock();
   const key = positionKey(instanceId, logType);
+  const { verified, copies } = memory;
   const pathStats = await stat(logPath, { bigint: true });
   requireRegular(logPath, pathStats);
   if (
@@ -68,7 +76,9 @@ export async function attemptRead(
     const current = await openLog(logPath, headBytes, pathStats);
     opened.push(current);
     const search = { logPath, headBytes, fingerprintBytes: o.fingerprintBytes, logger: o.logger };
-    const segments = await planRead(search, base, current, opened);
+    const plan = await planRead(search, base, current, opened, copies.get(key));
+    if (plan.copy !== null) copies.set(key, plan.copy);
+    const { segments } = plan;
     const consumed = await consumeSegments(segments, {
       maxLines: o.maxLinesPerRead,
       maxLineBytes: o.maxLineBytes,
@@ -87,11 +97,19 @@ export async function attemptRead(
       pendingPartial: consumed.pendingPartial,
       error: null,
     };
+    // A drain of a copy that returned nothing still moves the saved identity to the copy, so that
+    // a truncated file regrowing past the offset with the same first bytes is not taken for it.
+    const savedFile =
+      base === undefined ||
+      (base.device === undefined
+        ? segment.file === current
+        : segment.file.device === base.device && segment.file.inode === base.inode);
     const unchanged =
       base === undefined
         ? offset === 0 && line === 0
         : segment === segments[0] &&
           segment.restart === null &&
+          savedFile &&
           offset === base.last_byte_offset &&
           line === base.last_line_number;
     if (consumed.lines.length > 0) {

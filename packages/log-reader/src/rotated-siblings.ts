@@ -2,6 +2,7 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { LogPosition, Logger } from "@agentwatch/models";
 import { matchesSaved } from "./fingerprint.js";
+import { readFully } from "./line-scanner.js";
 import { type OpenedLog, openLog } from "./open-log.js";
 
 const COMPRESSED = /\.(gz|tgz|bz2|tbz2?|xz|txz|zst|zstd|lz4|lzma|lzo|lz|z|zip|br|7z|sz)$/i;
@@ -123,4 +124,37 @@ export async function findCopy(
     }
   }
   return best;
+}
+
+/**
+ * Whether the writer's stream went on from `file`'s end straight into the file now at the log
+ * path: false when `file` ends in the middle of a line and another rotated file beside the log
+ * was modified after it (more than one rotation since the last read: the file that continued
+ * the line was rotated away too). Files that cannot be checked are passed over.
+ */
+export async function continuesIntoCurrent(
+  search: SiblingSearch,
+  file: OpenedLog,
+  from: number,
+): Promise<boolean> {
+  if (file.size <= from) return true;
+  const last = Buffer.alloc(1);
+  if ((await readFully(file.fh, last, 1, file.size - 1)) !== 1 || last[0] === 0x0a) return true;
+  for (const path of await candidates(search)) {
+    try {
+      const stats = await stat(path, { bigint: true });
+      if (!stats.isFile()) continue;
+      if (stats.dev.toString() === file.device && stats.ino.toString() === file.inode) continue;
+      if (Number(stats.mtimeNs / 1_000_000n) > file.mtimeMs) {
+        search.logger.info(
+          { path: search.logPath, from: file.path, newer: path },
+          "another rotated file is newer than the one drained; its last line is not joined to the new file",
+        );
+        return false;
+      }
+    } catch {
+      continue; // renamed or removed meanwhile
+    }
+  }
+  return true;
 }

@@ -8,8 +8,10 @@ import type { IncrementalLogReader } from "../src/index.js";
 import { FakeClock, T0, makeReader, makeTempDir, removeDir, setMtime } from "./helpers.js";
 
 // Model-based tests: random writers, rotations and reader restarts against the real reader on real
-// files. The model keeps the bytes of every file generation; what the reader delivers is compared
-// with the lines those bytes hold.
+// files. The writer's output is one stream: a rotation may cut a line (its unwritten rest, the
+// carry, goes on in the new file), and the reader must join it again. The stream is split only
+// where the writer pauses for longer than partialLineFlushMs (the reader then flushes its
+// unterminated last line, the price of the timeout) and, in the lossy model, at truncations.
 
 const FLUSH_MS = 1000;
 
@@ -18,6 +20,7 @@ type Op =
   | { kind: "read" }
   | { kind: "readNoCommit" }
   | { kind: "restart" }
+  | { kind: "pause" }
   | { kind: "rotate" }
   | { kind: "compress" }
   | { kind: "copytruncate" }
@@ -30,17 +33,19 @@ const appendOp = fc.record({
   hold: fc.nat({ max: 6 }), // bytes kept back: writes end mid-line and mid-character
 });
 const simple = <K extends Op["kind"]>(kind: K) => fc.constant({ kind } as Extract<Op, { kind: K }>);
-const losslessOps = fc.oneof(
-  { arbitrary: appendOp, weight: 6 },
-  { arbitrary: simple("read"), weight: 3 },
-  { arbitrary: simple("readNoCommit"), weight: 1 },
-  { arbitrary: simple("restart"), weight: 1 },
-  { arbitrary: simple("rotate"), weight: 1 },
-  { arbitrary: simple("compress"), weight: 1 },
-);
-const allOps = fc.oneof(
-  { arbitrary: losslessOps, weight: 8 },
-  { arbitrary: simple("copytruncate"), weight: 1 },
+const exactOps = (withCopytruncate: boolean) =>
+  fc.oneof(
+    { arbitrary: appendOp, weight: 6 },
+    { arbitrary: simple("read"), weight: 3 },
+    { arbitrary: simple("readNoCommit"), weight: 1 },
+    { arbitrary: simple("restart"), weight: 1 },
+    { arbitrary: simple("pause"), weight: 1 },
+    { arbitrary: simple("rotate"), weight: 2 },
+    { arbitrary: simple("compress"), weight: 1 },
+    { arbitrary: simple("copytruncate"), weight: withCopytruncate ? 2 : 0 },
+  );
+const lossyOps = fc.oneof(
+  { arbitrary: exactOps(true), weight: 8 },
   {
     arbitrary: fc.record({ kind: fc.constant("truncate" as const), keepLines: fc.nat({ max: 3 }) }),
     weight: 1,
@@ -63,6 +68,27 @@ function linesOf(bytes: Buffer): string[] {
   return lines;
 }
 
+/**
+ * What a reader may build when it could not see every event (several rotations, or a rotation
+ * and a truncation, between two reads): the unterminated end of a rotated file joined to the
+ * start of the first line of a file that came after it.
+ */
+function joinsAcross(world: World): string[] {
+  const ends = world.snapshots
+    .map((bytes) => bytes.subarray(bytes.lastIndexOf(0x0a) + 1))
+    .filter((end) => end.length > 0);
+  const joined: string[] = [];
+  for (const end of ends) {
+    for (const later of [...world.snapshots, world.current]) {
+      const newline = later.indexOf(0x0a);
+      const first = newline === -1 ? later.length : newline;
+      for (let k = 0; k <= first; k++)
+        joined.push(...linesOf(Buffer.concat([end, later.subarray(0, k)])));
+    }
+  }
+  return joined;
+}
+
 interface World {
   dir: string;
   log: string;
@@ -75,21 +101,43 @@ interface World {
   current: Buffer;
   /** Bytes the writer has produced but not written yet. */
   carry: Buffer;
-  /** Earlier generations (renamed away), oldest first. */
-  generations: Buffer[];
-  /** Every content whose lines are real (copies, contents before a truncation). */
+  /** The writer's stream since the last pause or truncation, across rotations. */
+  run: Buffer;
+  /** Earlier runs, oldest first. */
+  runs: Buffer[];
+  /** The part of the run written to the file now at the path. */
+  piece: Buffer;
+  /** Earlier pieces: what a reader that lost the file before returns of a run. */
+  pieces: Buffer[];
+  /** Every earlier file content whose lines are real (rotated files, copies, before truncation). */
   snapshots: Buffer[];
   delivered: string[];
 }
 
+/** Writes bytes at a new instant (mtimes strictly grow, so the newest copy is the newest file). */
 async function writeOut(world: World, bytes: Buffer): Promise<void> {
   if (bytes.length === 0) return;
+  world.clock.advance(1);
   await appendFile(world.log, bytes);
   await setMtime(world.log, world.clock.now);
   world.current = Buffer.concat([world.current, bytes]);
+  world.run = Buffer.concat([world.run, bytes]);
+  world.piece = Buffer.concat([world.piece, bytes]);
 }
 
-async function readCommitted(world: World): Promise<{ lines: number; hasMore: boolean }> {
+/** The run goes on in a new file (rotation) or a new run begins (pause, truncation). */
+function endPiece(world: World): void {
+  world.pieces.push(world.piece);
+  world.piece = Buffer.alloc(0);
+}
+
+interface Outcome {
+  lines: number;
+  hasMore: boolean;
+  pendingPartial: string | null;
+}
+
+async function readCommitted(world: World): Promise<Outcome> {
   const result = await world.reader.read("agent", world.log);
   expect(result.error).toBeNull();
   expect(result.bytesBehind).toBeGreaterThanOrEqual(0);
@@ -97,7 +145,11 @@ async function readCommitted(world: World): Promise<{ lines: number; hasMore: bo
   world.delivered.push(...result.lines);
   const saved = world.store.getPosition("agent", "tmux_output");
   if (saved !== undefined) expect(saved.last_line_number).toBe(result.totalLines);
-  return { lines: result.lines.length, hasMore: result.hasMore };
+  return {
+    lines: result.lines.length,
+    hasMore: result.hasMore,
+    pendingPartial: result.pendingPartial,
+  };
 }
 
 async function numberedSiblings(world: World): Promise<number[]> {
@@ -113,18 +165,59 @@ async function shiftSiblings(world: World): Promise<void> {
     await rename(`${world.log}.${n}`, `${world.log}.${n + 1}`);
 }
 
-/** Reads until the position is on the file now at the path, so one more rotation loses nothing. */
+/** A fingerprint of the saved position, to tell whether a read moved it. */
+function savedKey(world: World): string {
+  const saved = world.store.getPosition("agent", "tmux_output");
+  return saved === undefined ? "none" : `${saved.inode}:${saved.last_byte_offset}`;
+}
+
+/**
+ * Reads until the saved position is on the file now at the path (past its first byte when it
+ * has bytes, so that a copytruncate copy can be recognised): one more rotation then loses
+ * nothing. A line begun before a rotation and not finished yet keeps the position in the
+ * rotated file; the writer then finishes a line, as it eventually does.
+ */
 async function catchUp(world: World): Promise<void> {
   for (let guard = 0; guard < 10_000; guard++) {
     const saved = world.store.getPosition("agent", "tmux_output");
     const inode = (await stat(world.log, { bigint: true })).ino.toString();
-    if (saved === undefined ? world.current.length === 0 : saved.inode === inode) return;
-    await readCommitted(world);
+    if (
+      saved === undefined
+        ? world.current.length === 0
+        : saved.inode === inode && (saved.last_byte_offset > 0 || world.current.length === 0)
+    )
+      return;
+    const before = savedKey(world);
+    const { lines } = await readCommitted(world);
+    if (lines === 0 && savedKey(world) === before) {
+      await writeOut(world, Buffer.concat([world.carry, Buffer.from("\n")]));
+      world.carry = Buffer.alloc(0);
+    }
   }
   throw new Error("the reader made no progress towards the current file");
 }
 
-async function apply(world: World, op: Op, lossless: boolean): Promise<void> {
+/** Reads until everything written has been returned, the last unterminated line included. */
+async function drainAll(world: World): Promise<void> {
+  for (let guard = 0; guard < 10_000; guard++) {
+    const saved = world.store.getPosition("agent", "tmux_output");
+    const inode = (await stat(world.log, { bigint: true })).ino.toString();
+    const { lines, hasMore, pendingPartial } = await readCommitted(world);
+    const onCurrent = saved?.inode === inode || (saved === undefined && world.current.length === 0);
+    if (lines === 0 && !hasMore && pendingPartial === null && onCurrent) return;
+  }
+  throw new Error("the reader did not drain the log");
+}
+
+/**
+ * The reader polls before a truncated file regrows past its offset: one that regrew with the same
+ * first bytes would be taken for the file it read (a documented limit, not modelled here).
+ */
+async function pollAfterTruncation(world: World): Promise<void> {
+  await readCommitted(world);
+}
+
+async function apply(world: World, op: Op, exact: boolean): Promise<void> {
   switch (op.kind) {
     case "append": {
       const bytes = Buffer.concat([world.carry, Buffer.from(op.text)]);
@@ -142,17 +235,29 @@ async function apply(world: World, op: Op, lossless: boolean): Promise<void> {
     case "restart":
       await world.restart();
       return;
-    case "rotate": {
+    case "pause": {
+      // The writer writes what it has and goes quiet: the reader returns the unfinished last
+      // line once the timeout has passed, so the stream is split here.
       await writeOut(world, world.carry);
       world.carry = Buffer.alloc(0);
-      world.clock.advance(FLUSH_MS + 1); // the old file's last line is final now
-      if (lossless) await catchUp(world);
+      world.clock.advance(FLUSH_MS + 1);
+      await drainAll(world);
+      world.runs.push(world.run);
+      world.run = Buffer.alloc(0);
+      endPiece(world);
+      return;
+    }
+    case "rotate": {
+      // Rename rotation at any point of the stream, often in the middle of a line.
+      if (exact) await catchUp(world);
       await shiftSiblings(world);
       await rename(world.log, `${world.log}.1`);
+      world.clock.advance(1);
       await writeFile(world.log, "");
       await setMtime(world.log, world.clock.now);
-      world.generations.push(world.current);
+      world.snapshots.push(world.current);
       world.current = Buffer.alloc(0);
+      endPiece(world);
       return;
     }
     case "compress": {
@@ -162,15 +267,18 @@ async function apply(world: World, op: Op, lossless: boolean): Promise<void> {
       return;
     }
     case "copytruncate": {
-      const lastWrite = (await stat(world.log)).mtimeMs;
-      world.clock.advance(FLUSH_MS + 1);
+      // logrotate's copytruncate with nothing written between the copy and the truncation.
+      if (exact) await catchUp(world);
+      world.clock.advance(1);
       await shiftSiblings(world);
       await copyFile(world.log, `${world.log}.1`);
-      await setMtime(`${world.log}.1`, lastWrite);
+      await setMtime(`${world.log}.1`, world.clock.now);
       await truncate(world.log, 0);
       await setMtime(world.log, world.clock.now);
       world.snapshots.push(world.current);
       world.current = Buffer.alloc(0);
+      endPiece(world);
+      await pollAfterTruncation(world);
       return;
     }
     case "truncate": {
@@ -180,10 +288,17 @@ async function apply(world: World, op: Op, lossless: boolean): Promise<void> {
         if (newline === -1) break;
         keep = newline + 1;
       }
+      if (keep === world.current.length) return; // nothing to cut
       world.snapshots.push(world.current);
+      world.clock.advance(1);
       await truncate(world.log, keep);
       await setMtime(world.log, world.clock.now);
       world.current = world.current.subarray(0, keep);
+      world.runs.push(world.run);
+      world.run = Buffer.from(world.current);
+      endPiece(world);
+      world.piece = Buffer.from(world.current);
+      await pollAfterTruncation(world);
       return;
     }
   }
@@ -195,7 +310,7 @@ type StoreKind = "memory" | "tracker";
 async function runModel(
   ops: Op[],
   settings: { maxLinesPerRead: number; fingerprintBytes: number },
-  lossless: boolean,
+  exact: boolean,
   storeKind: StoreKind = "memory",
 ): Promise<World> {
   const dir = await makeTempDir("log-reader-model-");
@@ -224,19 +339,16 @@ async function runModel(
     },
     current: Buffer.alloc(0),
     carry: Buffer.alloc(0),
-    generations: [],
+    run: Buffer.alloc(0),
+    runs: [],
+    piece: Buffer.alloc(0),
+    pieces: [],
     snapshots: [],
     delivered: [],
   };
   try {
-    for (const op of ops) await apply(world, op, lossless);
-    await writeOut(world, world.carry);
-    world.carry = Buffer.alloc(0);
-    clock.advance(FLUSH_MS + 1); // the writer stops: every last line is final
-    for (let guard = 0; guard < 10_000; guard++) {
-      const { lines, hasMore } = await readCommitted(world);
-      if (lines === 0 && !hasMore) break;
-    }
+    for (const op of ops) await apply(world, op, exact);
+    await apply(world, { kind: "pause" }, exact); // the writer stops: every last line is final
     return world;
   } finally {
     if (world.store instanceof PositionTracker) await world.store.close();
@@ -249,33 +361,53 @@ const settings = fc.record({
   fingerprintBytes: fc.constantFrom(1, 4, 16, 1024),
 });
 
-describe("model: random writers, rotations and restarts", () => {
-  it("with appends, rename rotations and restarts, delivers exactly the written lines, in order, once", async () => {
+describe("model: random writers, rotations that cut lines, and restarts", () => {
+  it("with appends, rename rotations and restarts, delivers the lines of everything written, exactly, in order, once", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(losslessOps, { maxLength: 40 }), settings, async (ops, options) => {
-        const world = await runModel(ops, options, true);
-        const written = [...world.generations, world.current].flatMap(linesOf);
-        expect(world.delivered).toEqual(written);
-      }),
-      { numRuns: 300 },
+      fc.asyncProperty(
+        fc.array(exactOps(false), { maxLength: 40 }),
+        settings,
+        async (ops, options) => {
+          const world = await runModel(ops, options, true);
+          expect(world.delivered).toEqual(world.runs.flatMap(linesOf));
+        },
+      ),
+      { numRuns: 250 },
+    );
+  });
+
+  it("the same holds with copytruncate rotations (nothing written between copy and truncation)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(exactOps(true), { maxLength: 40 }),
+        settings,
+        async (ops, options) => {
+          const world = await runModel(ops, options, true);
+          expect(world.delivered).toEqual(world.runs.flatMap(linesOf));
+        },
+      ),
+      { numRuns: 250 },
     );
   });
 
   it("the same holds with the durable PositionTracker reopened from disk at each restart", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(losslessOps, { maxLength: 25 }), settings, async (ops, options) => {
-        const world = await runModel(ops, options, true, "tracker");
-        const written = [...world.generations, world.current].flatMap(linesOf);
-        expect(world.delivered).toEqual(written);
-      }),
+      fc.asyncProperty(
+        fc.array(exactOps(true), { maxLength: 25 }),
+        settings,
+        async (ops, options) => {
+          const world = await runModel(ops, options, true, "tracker");
+          expect(world.delivered).toEqual(world.runs.flatMap(linesOf));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
-  it("with copytruncate and truncations as well, no delivered line is damaged or invented", async () => {
+  it("with several rotations between reads and truncations as well, no delivered line is damaged or invented", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(allOps, { maxLength: 40 }),
+        fc.array(lossyOps, { maxLength: 40 }),
         fc.integer({ min: 1, max: 5 }),
         async (ops, maxLinesPerRead) => {
           const world = await runModel(
@@ -283,9 +415,8 @@ describe("model: random writers, rotations and restarts", () => {
             { maxLinesPerRead, fingerprintBytes: 64 * 1024 },
             false,
           );
-          const real = new Set(
-            [...world.generations, ...world.snapshots, world.current].flatMap(linesOf),
-          );
+          const contents = [...world.runs, ...world.pieces, ...world.snapshots, world.current];
+          const real = new Set([...contents.flatMap(linesOf), ...joinsAcross(world)]);
           for (const line of world.delivered)
             expect(real.has(line), `invented or damaged: ${JSON.stringify(line)}`).toBe(true);
         },

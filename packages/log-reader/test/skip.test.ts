@@ -59,15 +59,79 @@ describe('catchUp "skip"', () => {
       catchUp: "skip",
     });
     await reader.readNewContent("i", log);
-    await appendAt(log, "a1\na2\nlast words", T0); // unterminated but quiet: one more line
+    await appendAt(log, "a1\na2\na3\nlast words", T0); // cut by the rotation: goes on in the new file
     await rename(log, `${log}.1`);
-    await writeFile(log, "b0\n");
+    await writeFile(log, " of a0\nb1\n");
     const result = await reader.readNewContent("i", log);
     expect(result).toMatchObject({
-      lines: ["a2", "last words", "b0"],
-      skippedLines: 1,
+      lines: ["a3", "last words of a0", "b1"],
+      skippedLines: 2,
       rotated: true,
-      totalLines: 1,
+      totalLines: 2,
     });
   });
+
+  it("a start at the new file's first line moves back to the fragment the rotated file ends with", async () => {
+    const log = join(dir, "rotating-2.log");
+    await writeFile(log, "a0\n");
+    const reader = makeReader(new InMemoryPositionStore(), new FakeClock(T0 + 10_000), {
+      maxLinesPerRead: 2,
+      catchUp: "skip",
+    });
+    await reader.readNewContent("i", log);
+    await appendAt(log, "a1\na2\na3\nlast words", T0);
+    await rename(log, `${log}.1`);
+    await writeFile(log, " of a0\nb1\n");
+    const result = await reader.readNewContent("i", log);
+    expect(result).toMatchObject({
+      lines: ["last words of a0", "b1"],
+      skippedLines: 3,
+      rotated: true,
+      totalLines: 2,
+    });
+  });
+
+  it("across a rotation that cut a line, returns exactly the newest lines of the joined stream", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(lineText, { maxLength: 12 }),
+        fc.option(lineText, { nil: undefined }),
+        fc.array(lineText, { maxLength: 12 }),
+        fc.option(lineText, { nil: undefined }),
+        fc.integer({ min: 1, max: 8 }),
+        async (oldLines, fragment, newLines, tail, maxLinesPerRead) => {
+          const log = join(dir, `joined-${counter++}.log`);
+          await writeFile(log, "seed\n");
+          const reader = makeReader(new InMemoryPositionStore(), new FakeClock(T0), {
+            maxLinesPerRead,
+            catchUp: "skip",
+            partialLineFlushMs: 0,
+          });
+          await reader.readNewContent("i", log);
+          const oldRest = oldLines.map((l) => `${l}\n`).join("") + (fragment ?? "");
+          const fresh = newLines.map((l) => `${l}\n`).join("") + (tail ?? "");
+          await appendAt(log, oldRest, T0);
+          await rename(log, `${log}.1`);
+          await writeFile(log, fresh);
+          const all = linesOfText(oldRest + fresh);
+          const result = await reader.readNewContent("i", log);
+          const kept = all.slice(Math.max(0, all.length - maxLinesPerRead));
+          expect(result.lines).toEqual(kept);
+          expect(result.skippedLines).toBe(all.length - kept.length);
+          if (fresh.length > 0) {
+            const endedInOld = oldRest.split("\n").length - 1;
+            expect(result.totalLines).toBe(all.length - endedInOld);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });
+
+/** The lines of a text as the reader returns them once quiet: split on \n, one trailing \r removed. */
+function linesOfText(text: string): string[] {
+  const parts = text.split("\n");
+  if (parts.at(-1) === "") parts.pop();
+  return parts.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+}

@@ -1,10 +1,12 @@
 // Child process helper for live.test.ts (run with tsx): an agent writing its log in random-sized pieces (cutting
-// lines and multi-byte characters), rotating it by rename when the parent asks. At the end it
-// writes every line it produced to <dir>/manifest.json and sends "done".
+// lines and multi-byte characters), rotating it by rename when the parent asks: at a line
+// boundary, or with a fourth argument "mid", in the middle of a line (the line goes on in the new
+// file, like tmux pipe-pane output). At the end it writes every line it produced to
+// <dir>/manifest.json and sends "done".
 import { closeSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
-const [dir = ".", countText = "0", seedText = "1"] = process.argv.slice(2);
+const [dir = ".", countText = "0", seedText = "1", where = "line"] = process.argv.slice(2);
 const log = join(dir, "app.log");
 const total = Number(countText);
 let seed = Number(seedText) >>> 0 || 1;
@@ -35,27 +37,32 @@ function rotate() {
   process.send?.("rotated");
 }
 
+/** Rotates once the parent says its reader has moved on to the current file: one rotation between reads. */
+async function rotateWhenAllowed() {
+  const allowed = new Promise<void>((resolve) => (allowRotation = resolve));
+  process.send?.("ready-to-rotate");
+  await allowed;
+  rotate();
+}
+
 for (let i = 0; i < total; i++) {
   let text = `${i}:`;
   const length = Math.floor(random() * 12);
   for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)] ?? "";
   lines.push(text);
   const bytes = Buffer.from(`${text}\n`);
+  const rotateHere = i % 600 === 599; // every 600 lines
   let at = 0;
   while (at < bytes.length) {
     const piece = Math.min(bytes.length - at, 1 + Math.floor(random() * 7));
     writeSync(fd, bytes, at, piece);
     at += piece;
+    if (rotateHere && where === "mid" && at === piece && at < bytes.length)
+      await rotateWhenAllowed();
     if (random() < 0.3) await new Promise((resolve) => setImmediate(resolve)); // let the reader in mid-line
   }
-  if (i % 600 === 599) {
-    // Every 600 lines, at a line boundary (like a logger reopening between records), rotate once
-    // the parent says its reader has moved on to the current file: one rotation between reads.
-    const allowed = new Promise<void>((resolve) => (allowRotation = resolve));
-    process.send?.("ready-to-rotate");
-    await allowed;
-    rotate();
-  }
+  // At a line boundary, like a logger reopening between records.
+  if (rotateHere && where !== "mid") await rotateWhenAllowed();
 }
 closeSync(fd);
 // a line ending with \r loses that \r when read: the manifest holds what a reader must return
