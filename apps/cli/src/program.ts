@@ -135,7 +135,8 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
         "port to listen on, 0 for any free one (config server_port)",
         number("--port", { integer: true, min: 0, max: 65535 }),
       )
-      .option("--token <token>", "token clients must present (config token, AGENTWATCH_TOKEN)"),
+      .option("--token <token>", "token clients must present (config token, AGENTWATCH_TOKEN)")
+      .option("--dashboard-dir <dir>", "serve the dashboard from this build instead of the bundled one"),
   ).action(
     async (
       flags: {
@@ -145,6 +146,7 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
         host?: string;
         port?: number;
         token?: string;
+        dashboardDir?: string;
         interval?: number;
         offline: boolean;
         duration?: number;
@@ -159,6 +161,7 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
       });
       await serveCommand(context, {
         ...flags,
+        dashboardDir: flags.dashboardDir,
         once: false,
         json: false,
         durationSeconds: flags.duration,

@@ -47,11 +47,7 @@ export async function demoCommand(
     if (failed !== undefined) throw failed.reason;
     if (!context.rich)
       print(context, `workspace ${workspace}: ${agents.length} simulated agents (run ${run})`);
-    const service = await buildService(context, {
-      once: false,
-      json: false,
-      offline: flags.offline,
-    });
+    const { service } = await buildService(context, { offline: flags.offline });
     const latest = attachView(service, context, {
       once: false,
       json: false,

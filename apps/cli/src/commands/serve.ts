@@ -1,3 +1,6 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { PositionTracker } from "@agentwatch/position-store";
 import { createServer } from "@agentwatch/server";
 import { SummaryStore } from "@agentwatch/summary-store";
 import { type CommandContext, print } from "../context.js";
@@ -5,14 +8,37 @@ import { CliError } from "../errors.js";
 import { runUntilSignal } from "../shutdown.js";
 import { type WatchFlags, buildService } from "./watch.js";
 
+/** The built dashboard (`@agentwatch/dashboard`'s `dist`). */
+function bundledDashboardDir(): string {
+  const manifest = createRequire(import.meta.url).resolve("@agentwatch/dashboard/package.json");
+  return join(dirname(manifest), "dist");
+}
+
 /**
  * `agentwatch serve`: the monitoring service, the HTTP/WebSocket server and the dashboard on one
  * port. Prints `listening on http://HOST:PORT` once it accepts connections, and runs until Ctrl-C.
  */
-export async function serveCommand(context: CommandContext, flags: WatchFlags): Promise<void> {
-  const service = await buildService(context, flags);
+export async function serveCommand(
+  context: CommandContext,
+  flags: WatchFlags & { dashboardDir?: string | undefined },
+): Promise<void> {
+  let tracker: PositionTracker;
+  try {
+    tracker = await PositionTracker.open(context.config.state_dir, { logger: context.logger });
+  } catch (error) {
+    throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
+  }
+  const { service, generator } = await buildService(context, flags, { tracker });
   const store = new SummaryStore(context.config.summary_dir, { logger: context.logger });
-  const server = createServer({ service, store, config: context.config, logger: context.logger });
+  const server = createServer({
+    service,
+    store,
+    config: context.config,
+    logger: context.logger,
+    dashboardDir: flags.dashboardDir ?? bundledDashboardDir(),
+    generatorStats: () => generator.stats,
+    positions: tracker,
+  });
   let url: string;
   try {
     ({ url } = await server.listen());

@@ -1,4 +1,9 @@
-import { type MonitoringService, createMonitoringService } from "@agentwatch/monitor";
+import {
+  type MonitoringService,
+  type MonitoringServiceOverrides,
+  createMonitoringService,
+} from "@agentwatch/monitor";
+import type { SummaryGenerator } from "@agentwatch/summarizer";
 import { colors } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
@@ -16,17 +21,21 @@ export interface WatchFlags extends SourceFlags {
   readonly durationSeconds?: number | undefined;
 }
 
-/** Builds the service for `watch` and `demo`, turning setup failures into one-line errors. */
+/** Builds the service for `watch`, `serve` and `demo`, turning setup failures into one-line errors. */
 export async function buildService(
   context: CommandContext,
-  flags: WatchFlags,
-): Promise<MonitoringService> {
+  flags: Pick<WatchFlags, "offline" | "logs" | "agents" | "logDir">,
+  parts: Pick<MonitoringServiceOverrides, "tracker"> = {},
+): Promise<{ service: MonitoringService; generator: SummaryGenerator }> {
+  const generator = createGenerator(context, { offline: flags.offline });
   try {
-    return await createMonitoringService(context.config, {
-      generator: createGenerator(context, { offline: flags.offline }),
+    const service = await createMonitoringService(context.config, {
+      ...parts,
+      generator,
       source: sourceFromFlags(flags, context.config),
       logger: context.logger,
     });
+    return { service, generator };
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
@@ -88,7 +97,7 @@ export function attachView(service: MonitoringService, context: CommandContext, 
 
 /** `agentwatch watch`: runs the monitoring service until Ctrl-C (or one cycle with --once). */
 export async function watchCommand(context: CommandContext, flags: WatchFlags): Promise<void> {
-  const service = await buildService(context, flags);
+  const { service } = await buildService(context, flags);
   const latest = attachView(service, context, flags);
   if (flags.once) {
     try {

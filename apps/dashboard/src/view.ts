@@ -1,0 +1,129 @@
+import type { OnTrackStatus } from "@agentwatch/models";
+import { type ActivityState, STATUSES } from "./protocol.js";
+import type { AgentEntry, DashboardState, StatusPoint } from "./state.js";
+
+/** Why a card stands out at the top: the agent waits for someone. */
+export type Attention = "waiting_permission" | "waiting_input" | "blocked";
+
+/** Which cards to show: a status, those needing attention, or all; and a name search. */
+export interface Filter {
+  readonly status: OnTrackStatus | "attention" | "all";
+  readonly query: string;
+}
+
+/** What one card shows. */
+export interface CardView {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string | null;
+  readonly task: string | null;
+  readonly status: OnTrackStatus;
+  readonly activityState: ActivityState | null;
+  readonly confidence: number | null;
+  readonly currentActivity: string | null;
+  readonly lastTool: string | null;
+  readonly recentTools: readonly string[];
+  /** Seconds since the agent's last output, now; null when unknown or exited. */
+  readonly idleSeconds: number | null;
+  readonly driftReasons: readonly string[];
+  readonly recommendedAction: string | null;
+  readonly statuses: readonly StatusPoint[];
+  readonly attention: Attention | null;
+  readonly exited: boolean;
+  /** When the summary was made, ISO 8601, or null. */
+  readonly updatedAt: string | null;
+}
+
+/** Counts shown in the header. */
+export type Counts = Record<OnTrackStatus | "attention" | "all", number>;
+
+const ATTENTION_ORDER: readonly Attention[] = ["waiting_permission", "waiting_input", "blocked"];
+
+/** Whether and why an agent needs someone. */
+export function attentionOf(entry: AgentEntry): Attention | null {
+  if (entry.activity_state === "waiting_permission") return "waiting_permission";
+  if (entry.activity_state === "waiting_input") return "waiting_input";
+  if (entry.activity_state === "exited") return null;
+  if ((entry.on_track_status ?? entry.summary?.on_track_status) === "blocked") return "blocked";
+  return null;
+}
+
+function statusOf(entry: AgentEntry): OnTrackStatus {
+  return entry.on_track_status ?? entry.summary?.on_track_status ?? "unknown";
+}
+
+/**
+ * Seconds since the agent last wrote output, at local time `nowMs`: the summary's measure plus
+ * the time since the summary was made (by the server's clock, corrected by `offsetMs`).
+ */
+export function idleSeconds(entry: AgentEntry, nowMs: number, offsetMs: number): number | null {
+  const summary = entry.summary;
+  if (summary === null || entry.activity_state === "exited") return null;
+  const madeAt = Date.parse(summary.timestamp);
+  if (Number.isNaN(madeAt)) return summary.idle_duration_seconds;
+  return summary.idle_duration_seconds + Math.max(0, (nowMs + offsetMs - madeAt) / 1000);
+}
+
+/** The card of one agent at `nowMs`. */
+export function cardOf(entry: AgentEntry, nowMs: number, offsetMs: number): CardView {
+  const s = entry.summary;
+  return {
+    id: entry.id,
+    name: entry.info?.instance_name ?? s?.instance_name ?? entry.id,
+    role: entry.info?.role ?? s?.role ?? null,
+    task: entry.info?.assigned_task ?? s?.assigned_task ?? null,
+    status: statusOf(entry),
+    activityState: entry.activity_state,
+    confidence: s?.confidence_score ?? null,
+    currentActivity: s?.current_activity ?? null,
+    lastTool: s?.last_tool_used ?? null,
+    recentTools: s?.recent_tools ?? [],
+    idleSeconds: idleSeconds(entry, nowMs, offsetMs),
+    driftReasons: s?.drift_reasons ?? [],
+    recommendedAction: s?.recommended_action ?? null,
+    statuses: entry.statuses,
+    attention: attentionOf(entry),
+    exited: entry.activity_state === "exited",
+    updatedAt: s?.timestamp ?? null,
+  };
+}
+
+function matches(card: CardView, filter: Filter): boolean {
+  if (filter.status === "attention" && card.attention === null) return false;
+  if (filter.status !== "all" && filter.status !== "attention" && card.status !== filter.status) {
+    return false;
+  }
+  const query = filter.query.trim().toLowerCase();
+  if (query === "") return true;
+  return [card.name, card.id, card.role ?? ""].some((text) => text.toLowerCase().includes(query));
+}
+
+/** Orders cards: those needing attention first (permission, input, blocked), then by name. */
+export function compareCards(a: CardView, b: CardView): number {
+  const rank = (card: CardView) =>
+    card.attention === null ? ATTENTION_ORDER.length : ATTENTION_ORDER.indexOf(card.attention);
+  return (
+    rank(a) - rank(b) ||
+    a.name.localeCompare(b.name, undefined, { sensitivity: "base", numeric: true }) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** The cards to show, filtered and ordered. */
+export function selectCards(state: DashboardState, filter: Filter, nowMs: number): CardView[] {
+  return [...state.agents.values()]
+    .map((entry) => cardOf(entry, nowMs, state.serverOffsetMs))
+    .filter((card) => matches(card, filter))
+    .sort(compareCards);
+}
+
+/** How many agents have each status, need attention, and in all (the search does not apply). */
+export function countCards(state: DashboardState): Counts {
+  const counts = Object.fromEntries([...STATUSES, "attention", "all"].map((k) => [k, 0])) as Counts;
+  for (const entry of state.agents.values()) {
+    counts.all++;
+    counts[statusOf(entry)]++;
+    if (attentionOf(entry) !== null) counts.attention++;
+  }
+  return counts;
+}

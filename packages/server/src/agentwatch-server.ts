@@ -1,0 +1,253 @@
+import { type IncomingMessage, type Server, createServer } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Clock, Logger } from "@agentwatch/models";
+import { WebSocketServer } from "ws";
+import { isLoopbackHost } from "./auth.js";
+import { ClientHub } from "./client-hub.js";
+import { DashboardFiles } from "./dashboard-files.js";
+import { ServerStateError, TokenRequiredError, listenFailure } from "./errors.js";
+import { bridgeEvents } from "./event-bridge.js";
+import { refuseUpgrade, sendFailure } from "./http-util.js";
+import { type ServerMessage, encodeMessage } from "./messages.js";
+import { type ServerLimits, type ServerOptions, resolveLimits, resolveOrigins } from "./options.js";
+import type { GuardSettings } from "./request-guard.js";
+import { type RouteContext, routeRequest } from "./request-router.js";
+import { ServerStats } from "./server-stats.js";
+import { buildSnapshot } from "./snapshot.js";
+import { checkUpgrade } from "./upgrade-guard.js";
+import { WsCounters } from "./ws-counters.js";
+
+/** Where a listening server can be reached. */
+export interface ServerAddress {
+  /** `http://host:port`, IPv6 hosts in brackets. */
+  readonly url: string;
+  /** The configured host. */
+  readonly host: string;
+  /** The bound port (the one picked by the system when configured as 0). */
+  readonly port: number;
+}
+
+type ResolvedOptions = ServerOptions & { readonly logger: Logger; readonly clock: Clock };
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * The agentwatch server built by `createServer`: `listen()`, `close()`, `address`.
+ */
+export class AgentwatchServer {
+  readonly #options: ResolvedOptions;
+  readonly #limits: ServerLimits;
+  readonly #origins: ReadonlySet<string>;
+  readonly #guard: GuardSettings;
+  readonly #stats = new ServerStats();
+  readonly #ws = new WsCounters();
+  readonly #hub: ClientHub;
+  readonly #files: DashboardFiles;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  #state: "new" | "listening" | "closing" | "closed" = "new";
+  #address: ServerAddress | null = null;
+  #unsubscribe: Array<() => void> = [];
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closed: Promise<void> | undefined;
+
+  /** Use `createServer()`, which checks the options. */
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    const { config } = options;
+    this.#limits = resolveLimits(options.limits, config.poll_interval_seconds ?? 12);
+    this.#origins = resolveOrigins(options.allowedOrigins);
+    this.#guard = { token: config.token, maxUrlBytes: this.#limits.maxUrlBytes };
+    this.#hub = new ClientHub({
+      maxClients: config.max_clients,
+      maxBufferedBytes: this.#limits.maxBufferedBytes,
+      closeTimeoutMs: this.#limits.closeTimeoutMs,
+      counters: this.#ws,
+      logger: options.logger,
+      now: () => this.#now(),
+    });
+    this.#files = new DashboardFiles(options.dashboardDir);
+    // closeTimeout is supported by ws 8.23 but missing from @types/ws 8.18.
+    const wsOptions = {
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.#limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      closeTimeout: this.#limits.closeTimeoutMs,
+    };
+    this.#wss = new WebSocketServer(wsOptions);
+    const context: RouteContext = {
+      service: options.service,
+      store: options.store,
+      logger: options.logger,
+      clock: options.clock,
+      guard: this.#guard,
+      maxBodyBytes: this.#limits.maxBodyBytes,
+      staleAfterMs: this.#limits.staleAfterMs,
+      stats: this.#stats,
+      ws: this.#ws,
+      hub: this.#hub,
+      files: this.#files,
+      generatorStats: options.generatorStats,
+      positions: options.positions,
+    };
+    this.#http = createServer((request, response) => {
+      routeRequest(request, response, context).catch((error: unknown) => {
+        options.logger.error({ err: error, url: request.url }, "request failed");
+        if (!response.headersSent) {
+          sendFailure(request, response, {
+            status: 500,
+            code: "INTERNAL",
+            message: "internal error",
+          });
+        } else response.destroy();
+      });
+    });
+    this.#http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.#upgrade(request, socket, head);
+    });
+    this.#http.on("clientError", (_error, socket: Duplex) => {
+      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      else socket.destroy();
+    });
+  }
+
+  /** Where the server listens, or null before `listen()` and after `close()`. */
+  get address(): ServerAddress | null {
+    return this.#address;
+  }
+
+  /** WebSocket clients connected now. */
+  get clientCount(): number {
+    return this.#hub.size;
+  }
+
+  /**
+   * Starts listening on `config.server_host:config.server_port` and streaming the service's events.
+   *
+   * @throws {TokenRequiredError} when the host is not loopback and `config.token` is empty.
+   * @throws {ListenError} when the port cannot be bound (in use, not permitted).
+   * @throws {ServerStateError} when already listening, or after `close()`.
+   */
+  async listen(): Promise<ServerAddress> {
+    if (this.#state !== "new") {
+      throw new ServerStateError(
+        `cannot listen: the server is ${this.#state === "listening" ? "already listening" : "closed"}; create a new one with createServer()`,
+      );
+    }
+    const { server_host: host, server_port: port, token } = this.#options.config;
+    if (token === "" && !isLoopbackHost(host)) {
+      throw new TokenRequiredError(
+        `cannot listen on ${host}:${port} without a token: beyond loopback every client must present one; set token in the config or AGENTWATCH_TOKEN (or --token), or listen on 127.0.0.1`,
+        host,
+      );
+    }
+    this.#state = "listening";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        this.#http.once("error", onError);
+        this.#http.listen({ host, port }, () => {
+          this.#http.off("error", onError);
+          resolve();
+        });
+      });
+    } catch (error) {
+      this.#state = "closed";
+      throw listenFailure(error, host, port);
+    }
+    const bound = this.#http.address();
+    const boundPort = typeof bound === "object" && bound !== null ? bound.port : port;
+    this.#address = { url: `http://${urlHost(host)}:${boundPort}`, host, port: boundPort };
+    this.#stats.startedAtMs = this.#options.clock();
+    if (this.#options.service !== undefined) {
+      this.#unsubscribe = bridgeEvents(
+        this.#options.service,
+        this.#stats,
+        this.#options.clock,
+        (message) => this.#broadcast(message),
+      );
+    }
+    this.#heartbeat = setInterval(() => this.#hub.heartbeat(), this.#limits.heartbeatIntervalMs);
+    this.#heartbeat.unref();
+    this.#options.logger.info({ url: this.#address.url }, `listening on ${this.#address.url}`);
+    return this.#address;
+  }
+
+  /**
+   * Stops: unsubscribes from the service, stops heartbeats, closes every WebSocket with 1001
+   * (cut after `closeTimeoutMs`), stops accepting requests and waits for the port to be free.
+   * Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    const wasListening = this.#state === "listening";
+    this.#state = "closing";
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    clearInterval(this.#heartbeat);
+    await this.#hub.closeAll();
+    if (wasListening) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(
+          () => this.#http.closeAllConnections(),
+          this.#limits.closeTimeoutMs,
+        );
+        this.#http.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        this.#http.closeIdleConnections();
+      });
+    }
+    this.#wss.close();
+    this.#address = null;
+    this.#state = "closed";
+  }
+
+  #now(): string {
+    return new Date(this.#options.clock()).toISOString();
+  }
+
+  #broadcast(message: ServerMessage): void {
+    if (!this.#options.config.enable_streaming || this.#hub.size === 0) return;
+    this.#hub.broadcast(encodeMessage(message));
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    if (this.#state !== "listening") {
+      refuseUpgrade(socket, { status: 503, code: "INTERNAL", message: "the server is closing" });
+      return;
+    }
+    const refusal = checkUpgrade(request, {
+      guard: this.#guard,
+      streaming: this.#options.config.enable_streaming,
+      origins: this.#origins,
+    });
+    if (refusal !== undefined) {
+      this.#ws.rejected[refusal.reason]++;
+      this.#options.logger.info(
+        { reason: refusal.reason, url: request.url, origin: request.headers.origin },
+        `refused a WebSocket upgrade: ${refusal.failure.message}`,
+      );
+      refuseUpgrade(socket, refusal.failure);
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const { store, service, logger } = this.#options;
+      const now = () => this.#now();
+      this.#hub.add(ws, async () =>
+        encodeMessage(
+          await buildSnapshot(store, service, logger, now, () => this.#stats.lastCycle),
+        ),
+      );
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage } from "node:http";
+import { hostHeaderName, isLoopbackHost, requestToken, tokensMatch } from "./auth.js";
+import { type HttpFailure, unauthorized } from "./http-util.js";
+
+/** What every request is checked against. */
+export interface GuardSettings {
+  /** The token clients must present; empty for none. */
+  readonly token: string;
+  readonly maxUrlBytes: number;
+}
+
+/** The request target as a URL, or the 414/400 to answer. */
+export function requestUrl(request: IncomingMessage, settings: GuardSettings): URL | HttpFailure {
+  const target = request.url ?? "/";
+  if (Buffer.byteLength(target) > settings.maxUrlBytes) {
+    return {
+      status: 414,
+      code: "URL_TOO_LONG",
+      message: `request target longer than ${settings.maxUrlBytes} bytes`,
+    };
+  }
+  try {
+    return new URL(target, "http://agentwatch.invalid");
+  } catch {
+    return { status: 400, code: "NOT_FOUND", message: "unparseable request target" };
+  }
+}
+
+/**
+ * Without a token the server listens on loopback only, and answers only requests whose `Host`
+ * names loopback: a page of another site that rebinds its name to 127.0.0.1 gets a 403.
+ */
+export function checkHost(
+  request: IncomingMessage,
+  settings: GuardSettings,
+): HttpFailure | undefined {
+  if (settings.token !== "") return undefined;
+  const name = hostHeaderName(request.headers.host);
+  if (name !== undefined && isLoopbackHost(name)) return undefined;
+  return {
+    status: 403,
+    code: "HOST_NOT_ALLOWED",
+    message: `Host ${JSON.stringify(request.headers.host ?? "")} refused: without a token only 127.0.0.1, localhost and [::1] are served; use one of them or configure a token`,
+  };
+}
+
+/** The 401 to answer when a token is configured and the request does not present it. */
+export function checkToken(
+  request: IncomingMessage,
+  url: URL,
+  settings: GuardSettings,
+  where: string,
+): HttpFailure | undefined {
+  if (settings.token === "") return undefined;
+  return tokensMatch(settings.token, requestToken(request, url)) ? undefined : unauthorized(where);
+}
