@@ -136,7 +136,10 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
         number("--port", { integer: true, min: 0, max: 65535 }),
       )
       .option("--token <token>", "token clients must present (config token, AGENTWATCH_TOKEN)")
-      .option("--dashboard-dir <dir>", "serve the dashboard from this build instead of the bundled one"),
+      .option(
+        "--dashboard-dir <dir>",
+        "serve the dashboard from this build instead of the bundled one",
+      ),
   ).action(
     async (
       flags: {
