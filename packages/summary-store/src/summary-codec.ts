@@ -3,7 +3,7 @@ import { InvalidSummaryError } from "./errors.js";
 
 /**
  * Validates `summary` against the AgentSummary schema and returns it as given: fields the schema
- * does not know (added by a newer version, such as `activity_state`) are kept, not dropped.
+ * does not know (added by a newer version) are kept, not dropped.
  *
  * @throws {InvalidSummaryError} naming the offending field, with the `ValidationError` as `cause`.
  */

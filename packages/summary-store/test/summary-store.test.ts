@@ -57,14 +57,18 @@ describe("write and getLatest", () => {
 
   it("keeps fields the schema does not know, on disk and when read back", async () => {
     const store = new SummaryStore(summaryDir);
-    const summary = { ...makeSummary("a", 1), activity_state: "waiting_for_permission" };
+    // A field a later version may add, and the optional activity_state the schema knows.
+    const summary = {
+      ...makeSummary("a", 1),
+      activity_state: "waiting_permission" as const,
+      reviewed_by: "supervisor-1",
+    };
     await store.write(summary);
     expect(await store.getLatest("a")).toEqual(summary);
     expect(await store.getHistory("a")).toEqual([summary]);
-    expect(JSON.parse((await historyLines("a"))[0]!)).toHaveProperty(
-      "activity_state",
-      "waiting_for_permission",
-    );
+    const line = JSON.parse((await historyLines("a"))[0]!) as Record<string, unknown>;
+    expect(line).toHaveProperty("reviewed_by", "supervisor-1");
+    expect(line).toHaveProperty("activity_state", "waiting_permission");
   });
 
   it("rejects a summary that breaks the schema, naming the field, and writes nothing", async () => {
