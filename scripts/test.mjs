@@ -23,7 +23,12 @@ for (const group of ["packages", "apps"]) {
 for (const dir of packageDirs) rmSync(join(dir, ".vitest", "results.json"), { force: true });
 const extraArgs = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
 const filtered = extraArgs.some((arg) => arg.startsWith("--filter") || arg === "-F");
-const turbo = spawnSync("turbo", ["run", "test", ...extraArgs], { stdio: "inherit", shell: false });
+// Two at a time (the project's machines have 2 cores, and many suites start child processes), and
+// every package runs even when one fails, so the count covers them all.
+const turbo = spawnSync("turbo", ["run", "test", "--concurrency=2", "--continue", ...extraArgs], {
+  stdio: "inherit",
+  shell: false,
+});
 if (turbo.error) console.error(`cannot run turbo: ${turbo.error.message}; run pnpm install first`);
 const turboFailed = turbo.status !== 0;
 

@@ -86,7 +86,10 @@ describe("agent process", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    return JSON.parse(out) as { writes: number; bytes: number };
+    // First {"ready":true}, then the report on SIGTERM.
+    const lines = out.trim().split("\n");
+    expect(JSON.parse(lines[0]!)).toEqual({ ready: true });
+    return JSON.parse(lines.at(-1)!) as { writes: number; bytes: number };
   }
 
   it.each(["rename", "copytruncate"])(
