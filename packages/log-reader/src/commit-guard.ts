@@ -1,5 +1,10 @@
-import { type LogPosition, type Logger, type PositionStore, positionKey } from "@agentwatch/models";
-import { samePosition } from "./position-compare.js";
+import {
+  type LogPosition,
+  type Logger,
+  type PositionStore,
+  positionKey,
+  sameLogPosition,
+} from "@agentwatch/models";
 
 /**
  * Decides whether a read may still commit, so a position never moves back: a commit applies only
@@ -56,7 +61,7 @@ export class CommitGuard {
     if (next === null) return;
     const key = positionKey(next.instance_id, next.log_type);
     const current = this.current(next.instance_id, next.log_type);
-    if (this.generation(key) !== generation || !samePosition(current, base)) {
+    if (this.generation(key) !== generation || !sameLogPosition(current, base)) {
       this.#logger.debug({ key }, "stale commit ignored: the position moved since this read");
       return;
     }

@@ -10,6 +10,7 @@ export {
   logPositionSchema,
   parseLogPosition,
   positionKey,
+  sameLogPosition,
   type LogPosition,
 } from "./log-position.js";
 export { agentSummarySchema, parseAgentSummary, type AgentSummary } from "./agent-summary.js";

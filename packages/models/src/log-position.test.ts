@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type LogPosition, ValidationError, parseLogPosition, positionKey } from "./index.js";
+import {
+  type LogPosition,
+  ValidationError,
+  parseLogPosition,
+  positionKey,
+  sameLogPosition,
+} from "./index.js";
 
 const position: LogPosition = {
   instance_id: "agent-123",
@@ -113,5 +119,21 @@ describe("LogPosition", () => {
     expect(positionKey("agent-1", "tmux_output")).toBe("agent-1:tmux_output");
     expect(positionKey("a:b", "c")).toBe("a:b:c");
     expect(positionKey("", "")).toBe(":");
+  });
+});
+
+describe("sameLogPosition", () => {
+  it("compares every field, checksums without regard to case", () => {
+    expect(sameLogPosition(position, { ...position })).toBe(true);
+    expect(
+      sameLogPosition(position, { ...position, checksum: position.checksum.toUpperCase() }),
+    ).toBe(true);
+    expect(sameLogPosition(position, { ...position, last_byte_offset: 1025 })).toBe(false);
+    expect(sameLogPosition(position, { ...position, inode: "7" })).toBe(false);
+    expect(
+      sameLogPosition(position, { ...position, last_read_timestamp: "2026-01-15T10:30:01.000Z" }),
+    ).toBe(false);
+    expect(sameLogPosition(undefined, undefined)).toBe(true);
+    expect(sameLogPosition(position, undefined)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import {
   type PositionStore,
   parseLogPosition,
   positionKey,
+  sameLogPosition,
   silentLogger,
   systemClock,
 } from "@agentwatch/models";
@@ -18,7 +19,7 @@ import {
 } from "./errors.js";
 import { loadState } from "./load-state.js";
 import { SerialQueue } from "./serial-queue.js";
-import { canonicalPosition, samePosition } from "./state-format.js";
+import { canonicalPosition } from "./state-format.js";
 import type { LoaderContext } from "./state-loader.js";
 import type { StateLockOptions } from "./state-lock.js";
 import { statePaths } from "./state-paths.js";
@@ -168,7 +169,7 @@ export class PositionTracker implements PositionStore {
     for (const position of valid) {
       const key = positionKey(position.instance_id, position.log_type);
       const { current, pending } = this.#intended(key);
-      if (current !== undefined && samePosition(current, position)) {
+      if (current !== undefined && sameLogPosition(current, position)) {
         this.#stats.unchangedUpdates++;
         if (pending !== undefined) waits.add(pending);
         continue;

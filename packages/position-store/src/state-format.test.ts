@@ -1,6 +1,7 @@
 import type { LogPosition } from "@agentwatch/models";
 import { describe, expect, it } from "vitest";
-import { canonicalPosition, parseStateText, samePosition, serializeState } from "./state-format.js";
+import { sameLogPosition as samePosition } from "@agentwatch/models";
+import { canonicalPosition, parseStateText, serializeState } from "./state-format.js";
 
 const base: LogPosition = {
   instance_id: "a",

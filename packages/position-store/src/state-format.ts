@@ -24,21 +24,6 @@ export function canonicalPosition(position: LogPosition): LogPosition {
   return canonical;
 }
 
-/** Whether two positions are equal in every field. */
-export function samePosition(a: LogPosition, b: LogPosition): boolean {
-  return (
-    a.instance_id === b.instance_id &&
-    a.log_type === b.log_type &&
-    a.file_path === b.file_path &&
-    a.last_byte_offset === b.last_byte_offset &&
-    a.last_line_number === b.last_line_number &&
-    a.last_read_timestamp === b.last_read_timestamp &&
-    a.checksum === b.checksum &&
-    a.device === b.device &&
-    a.inode === b.inode
-  );
-}
-
 /**
  * The text of `monitor_positions.json`: an object keyed `"<instance_id>:<log_type>"`, keys sorted,
  * indented by two spaces like the Python implementation's `json.dump(..., indent=2)`.
