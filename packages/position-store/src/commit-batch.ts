@@ -1,36 +1,157 @@
 import type { LogPosition } from "@agentwatch/models";
-import { writeStateAtomically } from "./durable-fs.js";
-import { serializeState } from "./state-format.js";
-import { type LoaderContext, readStateForWrite, sweepTempFiles } from "./state-loader.js";
-import { type StateLockOptions, withStateLock } from "./state-lock.js";
+import {
+  type DiskView,
+  type JournalAppender,
+  compact,
+  readDiskLocked,
+  statOrNull,
+  viewMatches,
+} from "./journal.js";
+import { encodeRecord } from "./journal-format.js";
+import type { LoadedState } from "./load-state.js";
+import { type LoaderContext, sweepTempFiles } from "./state-loader.js";
+import { type AssertLockHeld, type StateLockOptions, withStateLock } from "./state-lock.js";
 import type { Batch } from "./write-batch.js";
 
+/** How the journal is kept. */
+export interface JournalPolicy {
+  /** Rewrite the state file instead of appending once the journal would grow past this. */
+  readonly maxJournalBytes: number;
+  readonly appender: JournalAppender;
+}
+
+/** The state after a write, and how it was written. */
+export interface Written extends LoadedState {
+  /** The state file was rewritten (and a new journal started) rather than appended to. */
+  readonly compacted: boolean;
+}
+
+/** The record of a batch: positions set and (existing) keys removed. */
+function changesOf(
+  positions: ReadonlyMap<string, LogPosition>,
+  batch: Batch,
+): { set: LogPosition[]; del: [string, string][] } {
+  const set: LogPosition[] = [];
+  const del: [string, string][] = [];
+  for (const [key, change] of batch.changes) {
+    if (change !== null) {
+      set.push(change);
+      continue;
+    }
+    const removed = positions.get(key);
+    if (removed !== undefined) del.push([removed.instance_id, removed.log_type]);
+  }
+  return { set, del };
+}
+
+/** Applies a batch to `positions` in place. */
+function applyBatch(positions: Map<string, LogPosition>, batch: Batch): Map<string, LogPosition> {
+  if (batch.clear) positions.clear();
+  for (const [key, change] of batch.changes) {
+    if (change === null) positions.delete(key);
+    else positions.set(key, change);
+  }
+  return positions;
+}
+
+/** The state under the lock: what this tracker knows when nobody wrote since, else read again. */
+async function currentState(
+  ctx: LoaderContext,
+  known: LoadedState,
+  assertLockHeld: AssertLockHeld,
+): Promise<{ positions: Map<string, LogPosition>; view: DiskView; repair: boolean }> {
+  const [, snapshot, journal] = await Promise.all([
+    assertLockHeld(),
+    statOrNull(ctx.paths.file),
+    statOrNull(ctx.paths.journal),
+  ]);
+  if (known.view !== null && viewMatches(known.view, snapshot, journal)) {
+    return { positions: known.positions, view: known.view, repair: false };
+  }
+  const read = await readDiskLocked(ctx);
+  await assertLockHeld(); // reading took a while: still ours before anything is written?
+  return { positions: read.positions, view: read.view, repair: read.repair !== "none" };
+}
+
 /**
- * Writes one batch: under the cross-process lock, re-reads the state file, applies only this
- * batch's changes (updates, removals, a clear) on top of it, and replaces the file atomically,
- * keeping the old one as `.bak`. Resolves to exactly what was written, others' positions included.
+ * Writes one batch under the cross-process lock. When the files are as this tracker last left
+ * them, the batch is appended to the journal as one record (O_DSYNC: on disk when the write
+ * returns); otherwise they are read again first, so only this batch's changes (updates, removals,
+ * a clear) go on top of what other processes wrote. A clear, a repair, or a journal grown past
+ * `maxJournalBytes` rewrites the state file instead (see `compact`). Resolves to exactly what is
+ * now on disk, others' positions included.
  *
  * @throws the system error or `PositionLockError` when the write did not happen.
  */
 export function commitBatch(
   ctx: LoaderContext,
   lock: StateLockOptions,
+  known: LoadedState,
   batch: Batch,
   sweep: boolean,
-): Promise<Map<string, LogPosition>> {
+  policy: JournalPolicy,
+): Promise<Written> {
   return withStateLock(ctx.paths, lock, async (assertLockHeld) => {
     if (sweep) await sweepTempFiles(ctx);
-    const base = await readStateForWrite(ctx);
-    const next = batch.clear ? new Map<string, LogPosition>() : new Map(base.positions);
-    for (const [key, change] of batch.changes) {
-      if (change === null) next.delete(key);
-      else next.set(key, change);
+    const base = await currentState(ctx, known, assertLockHeld);
+    const { view } = base;
+    const { set, del } = changesOf(base.positions, batch);
+    const record = encodeRecord({ seq: view.lastSeq + 1, set, del });
+    const journal = view.journal;
+    if (
+      batch.clear ||
+      base.repair ||
+      !view.appendable ||
+      journal === null ||
+      (view.tornEnd ?? journal.size) + Buffer.byteLength(record) > policy.maxJournalBytes
+    ) {
+      const next = applyBatch(new Map(base.positions), batch);
+      const written = await compact(ctx, next, {
+        backupCurrent: view.snapshotValid,
+        lastSeq: view.lastSeq,
+        assertLockHeld,
+      });
+      return { positions: next, view: written, compacted: true };
     }
-    await writeStateAtomically(ctx.paths, serializeState(next.values()), {
-      backupCurrent: base.mainValid,
-      beforeCommit: assertLockHeld,
-      logger: ctx.logger,
+    const bytes = await policy.appender.append(
+      ctx.paths.journal,
+      journal.ino,
+      record,
+      view.tornEnd,
+    );
+    const after: DiskView = {
+      ...view,
+      journal: { ino: journal.ino, size: (view.tornEnd ?? journal.size) + bytes },
+      lastSeq: view.lastSeq + 1,
+      records: view.records + 1,
+      tornEnd: null,
+    };
+    // Durable now: the tracker's map (or the one just read) becomes the new state in place.
+    return { positions: applyBatch(base.positions, batch), view: after, compacted: false };
+  });
+}
+
+/**
+ * Writes the journal into the state file under the lock (see `compact`), when it holds records or
+ * needs a repair; otherwise writes nothing. Resolves to the state on disk and whether it wrote.
+ *
+ * @throws the system error or `PositionLockError` when the rewrite did not happen.
+ */
+export function compactState(
+  ctx: LoaderContext,
+  lock: StateLockOptions,
+  known: LoadedState,
+): Promise<Written> {
+  return withStateLock(ctx.paths, lock, async (assertLockHeld) => {
+    const base = await currentState(ctx, known, assertLockHeld);
+    if (!base.repair && base.view.records === 0) {
+      return { positions: base.positions, view: base.view, compacted: false };
+    }
+    const view = await compact(ctx, base.positions, {
+      backupCurrent: base.view.snapshotValid,
+      lastSeq: base.view.lastSeq,
+      assertLockHeld,
     });
-    return next;
+    return { positions: base.positions, view, compacted: true };
   });
 }

@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { type BigIntStats, constants } from "node:fs";
 import { copyFile, link, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "@agentwatch/models";
@@ -34,12 +34,13 @@ export async function mkdirDurable(dir: string): Promise<void> {
   for (const path of created) await fsyncDir(dirname(path));
 }
 
-/** Writes `text` to a new file at `path` (which must not exist) and fsyncs it. */
-export async function writeNewFileDurably(path: string, text: string): Promise<void> {
+/** Writes `text` to a new file at `path` (which must not exist), fsyncs it and returns its stats. */
+export async function writeNewFileDurably(path: string, text: string): Promise<BigIntStats> {
   const handle = await open(path, "wx", 0o644);
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();
+    return await handle.stat({ bigint: true });
   } finally {
     await handle.close();
   }
@@ -86,21 +87,23 @@ export interface AtomicWriteOptions {
  * Replaces the state file with `text` atomically and durably: a uniquely named temp file in the
  * same directory is written and fsynced, renamed over the state file, and the directory fsynced.
  * A crash at any instant leaves the old or the new content, never a torn or missing file.
+ * Resolves to the stats of the file written.
  */
 export async function writeStateAtomically(
   paths: StatePaths,
   text: string,
   options: AtomicWriteOptions,
-): Promise<void> {
+): Promise<BigIntStats> {
   const temp = tempPathFor(paths.file);
   let renamed = false;
   try {
-    await writeNewFileDurably(temp, text);
+    const stats = await writeNewFileDurably(temp, text);
     if (options.backupCurrent) await backupCurrent(paths, options.logger);
     await options.beforeCommit();
     await rename(temp, paths.file);
     renamed = true;
     await fsyncDir(paths.dir);
+    return stats;
   } catch (error) {
     if (!renamed) await unlink(temp).catch(() => {});
     throw error;

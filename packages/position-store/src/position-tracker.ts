@@ -8,7 +8,7 @@ import {
   silentLogger,
   systemClock,
 } from "@agentwatch/models";
-import { commitBatch } from "./commit-batch.js";
+import { type JournalPolicy, type Written, commitBatch, compactState } from "./commit-batch.js";
 import { mkdirDurable } from "./durable-fs.js";
 import {
   InvalidPositionError,
@@ -17,6 +17,7 @@ import {
   PositionWriteError,
   StateDirError,
 } from "./errors.js";
+import { type DiskView, JournalAppender } from "./journal.js";
 import { loadState } from "./load-state.js";
 import { SerialQueue } from "./serial-queue.js";
 import { canonicalPosition } from "./state-format.js";
@@ -41,7 +42,9 @@ function describePosition(position: unknown): string {
 /**
  * The durable `PositionStore`: read positions in `<stateDir>/monitor_positions.json`, safe to share
  * between processes. Reads answer from memory and show only what is durably on disk; every
- * `updatePosition`/`removePosition` resolves once a write containing it is on disk.
+ * `updatePosition`/`removePosition` resolves once a write containing it is on disk: one record
+ * appended to `monitor_positions.json.journal`, which is folded into `monitor_positions.json` after
+ * `compactAfterIdleMs` without writes, past `maxJournalBytes`, and on `close()`.
  *
  * @example
  * const tracker = await PositionTracker.open("/var/lib/agentwatch", { logger });
@@ -57,21 +60,32 @@ export class PositionTracker implements PositionStore {
   readonly #ctx: LoaderContext;
   readonly #lock: StateLockOptions;
   readonly #serial = new SerialQueue();
+  readonly #policy: JournalPolicy;
+  readonly #compactAfterIdleMs: number;
   #committed: Map<string, LogPosition>;
+  /** What this tracker knows of the files, or null when the next write must read them again. */
+  #view: DiskView | null;
   #queued: Batch | undefined;
   #inflight: Batch | undefined;
   #swept = false;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This tracker appended records that no compaction has folded in yet. */
+  #appendedSinceCompaction = false;
   #closing: Promise<void> | undefined;
-  #stats = { writes: 0, failedWrites: 0, changesWritten: 0, unchangedUpdates: 0 };
+  #stats = { writes: 0, compactions: 0, failedWrites: 0, changesWritten: 0, unchangedUpdates: 0 };
 
   private constructor(
     ctx: LoaderContext,
     lock: StateLockOptions,
-    positions: Map<string, LogPosition>,
+    loaded: { positions: Map<string, LogPosition>; view: DiskView | null },
+    journal: { maxJournalBytes: number; compactAfterIdleMs: number },
   ) {
     this.#ctx = ctx;
     this.#lock = lock;
-    this.#committed = positions;
+    this.#committed = loaded.positions;
+    this.#view = loaded.view;
+    this.#policy = { maxJournalBytes: journal.maxJournalBytes, appender: new JournalAppender() };
+    this.#compactAfterIdleMs = journal.compactAfterIdleMs;
     this.stateDir = ctx.paths.dir;
     this.stateFile = ctx.paths.file;
   }
@@ -92,6 +106,14 @@ export class PositionTracker implements PositionStore {
   ): Promise<PositionTracker> {
     const staleMs = positiveMs("lockStaleMs", options.lockStaleMs ?? 10_000);
     const timeoutMs = positiveMs("lockTimeoutMs", options.lockTimeoutMs ?? 3 * staleMs);
+    const journal = {
+      maxJournalBytes: positiveMs(
+        "maxJournalBytes",
+        options.maxJournalBytes ?? 4 * 1024 * 1024,
+        "bytes",
+      ),
+      compactAfterIdleMs: positiveMs("compactAfterIdleMs", options.compactAfterIdleMs ?? 1000),
+    };
     const logger = options.logger ?? silentLogger;
     const paths = statePaths(stateDir);
     try {
@@ -114,7 +136,7 @@ export class PositionTracker implements PositionStore {
       preserved: new Set(),
     };
     const lock: StateLockOptions = { staleMs, timeoutMs, logger };
-    return new PositionTracker(ctx, lock, await loadState(ctx, lock));
+    return new PositionTracker(ctx, lock, await loadState(ctx, lock), journal);
   }
 
   /** Counters of writes made, failed and avoided since `open`. */
@@ -222,14 +244,89 @@ export class PositionTracker implements PositionStore {
   async refresh(): Promise<void> {
     this.#assertOpen("refresh");
     await this.#serial.run(async () => {
-      this.#committed = await loadState(this.#ctx, this.#lock);
+      const loaded = await loadState(this.#ctx, this.#lock);
+      this.#committed = loaded.positions;
+      this.#view = loaded.view;
     });
   }
 
-  /** Waits for pending writes, then closes the tracker; later calls throw. Safe to call twice. */
+  /**
+   * Writes the journal into `monitor_positions.json` now (it happens by itself after
+   * `compactAfterIdleMs` without writes, and on `close()`), so that programs reading only that
+   * file (the Python implementation) see every position. Writes nothing when there is nothing to
+   * fold in.
+   *
+   * @throws {PositionWriteError} when the rewrite failed; the positions stay safe in the journal.
+   */
+  async compact(): Promise<void> {
+    this.#assertOpen("compact");
+    await this.#serial.run(() => this.#compactNow());
+  }
+
+  /**
+   * Waits for pending writes, writes the journal into `monitor_positions.json` when this tracker
+   * added records to it (a failure there is logged: the positions are durable in the journal), then
+   * closes the tracker; later calls throw. Safe to call twice.
+   */
   close(): Promise<void> {
-    this.#closing ??= this.#serial.run(() => Promise.resolve());
+    this.#closing ??= this.#serial.run(async () => {
+      clearTimeout(this.#idleTimer);
+      // Only this tracker's own records: a tracker that only read leaves the files as they are.
+      if (this.#appendedSinceCompaction && (this.#view?.records ?? 0) > 0) {
+        await this.#compactNow().catch((error: unknown) => {
+          this.#ctx.logger.warn(
+            { file: this.stateFile, error: (error as Error).message },
+            `${(error as Error).message}; the positions stay in ${this.#ctx.paths.journal}`,
+          );
+        });
+      }
+      await this.#policy.appender.close();
+    });
     return this.#closing;
+  }
+
+  #adopt(written: Written): void {
+    this.#committed = written.positions;
+    this.#view = written.view;
+    if (written.compacted) {
+      this.#stats.compactions++;
+      this.#appendedSinceCompaction = false;
+    }
+  }
+
+  async #compactNow(): Promise<void> {
+    clearTimeout(this.#idleTimer);
+    try {
+      this.#adopt(
+        await compactState(this.#ctx, this.#lock, {
+          positions: this.#committed,
+          view: this.#view,
+        }),
+      );
+    } catch (error) {
+      this.#view = null;
+      throw error instanceof PositionStoreError
+        ? error
+        : new PositionWriteError(this.stateFile, error);
+    }
+  }
+
+  /** After `compactAfterIdleMs` without another write, folds the journal into the state file. */
+  #scheduleCompaction(): void {
+    clearTimeout(this.#idleTimer);
+    if (this.#closing !== undefined || !this.#appendedSinceCompaction) return;
+    this.#idleTimer = setTimeout(() => {
+      if (this.#closing !== undefined || this.#queued !== undefined) return;
+      void this.#serial.run(() =>
+        this.#compactNow().catch((error: unknown) => {
+          this.#ctx.logger.warn(
+            { file: this.stateFile, error: (error as Error).message },
+            `${(error as Error).message}; the positions stay in the journal, the next idle time tries again`,
+          );
+        }),
+      );
+    }, this.#compactAfterIdleMs);
+    this.#idleTimer.unref();
   }
 
   #assertOpen(operation: string): void {
@@ -271,12 +368,23 @@ export class PositionTracker implements PositionStore {
     this.#queued = undefined;
     this.#inflight = batch;
     try {
-      this.#committed = await commitBatch(this.#ctx, this.#lock, batch, !this.#swept);
+      const written = await commitBatch(
+        this.#ctx,
+        this.#lock,
+        { positions: this.#committed, view: this.#view },
+        batch,
+        !this.#swept,
+        this.#policy,
+      );
+      this.#adopt(written);
+      if (!written.compacted) this.#appendedSinceCompaction = true;
       this.#swept = true;
       this.#stats.writes++;
       this.#stats.changesWritten += batch.changes.size;
       batch.settle();
+      this.#scheduleCompaction();
     } catch (error) {
+      this.#view = null; // a failed write may have left anything: read the files again next time
       this.#stats.failedWrites++;
       const failure =
         error instanceof PositionStoreError ? error : new PositionWriteError(this.stateFile, error);

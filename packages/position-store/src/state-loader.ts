@@ -1,5 +1,5 @@
-import { constants } from "node:fs";
-import { copyFile, link, readFile, readdir, stat, unlink } from "node:fs/promises";
+import { type BigIntStats, constants } from "node:fs";
+import { copyFile, link, open, readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, LogPosition, Logger } from "@agentwatch/models";
 import { fsyncDir } from "./durable-fs.js";
@@ -9,31 +9,49 @@ import { describeSystemError, errnoCode } from "./system-error.js";
 
 /** What reading one state file (the main file or its `.bak`) found. */
 export type StateFileRead =
-  | { readonly kind: "missing" }
+  | { readonly kind: "missing"; readonly identity: null }
   | {
       readonly kind: "valid";
       readonly positions: Map<string, LogPosition>;
       readonly problems: readonly EntryProblem[];
+      /** The {@link snapshotIdentity} of the file read. */
+      readonly identity: string;
     }
-  | { readonly kind: "corrupt"; readonly reason: string };
+  | { readonly kind: "corrupt"; readonly reason: string; readonly identity: string };
 
 /**
- * Reads and parses a state file. A missing file is `missing`; content that is unusable as a whole
- * is `corrupt`.
+ * The identity of one version of the state file: device, inode, size and modification time. Every
+ * rewrite is a new file (a rename), so it changes whenever the file is replaced, by this package
+ * or any other program; a journal records the identity of the state file it continues.
+ */
+export function snapshotIdentity(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
+/**
+ * Reads and parses a state file, and its identity, through one handle. A missing file is
+ * `missing`; content that is unusable as a whole is `corrupt`.
  *
  * @throws the system error when the file exists but cannot be read (EACCES, EISDIR, EIO).
  */
 export async function readStateFile(path: string): Promise<StateFileRead> {
   let text: string;
+  let identity: string;
   try {
-    text = await readFile(path, "utf8");
+    const handle = await open(path, "r");
+    try {
+      identity = snapshotIdentity(await handle.stat({ bigint: true }));
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return { kind: "missing" };
+    if (errnoCode(error) === "ENOENT") return { kind: "missing", identity: null };
     throw error;
   }
   const parsed = parseStateText(text);
-  if (!parsed.ok) return { kind: "corrupt", reason: parsed.reason };
-  return { kind: "valid", positions: parsed.positions, problems: parsed.problems };
+  if (!parsed.ok) return { kind: "corrupt", reason: parsed.reason, identity };
+  return { kind: "valid", positions: parsed.positions, problems: parsed.problems, identity };
 }
 
 /** What the loader needs: where the files are, where to warn, what time it is. */
@@ -58,13 +76,16 @@ export function warnProblems(ctx: LoaderContext, file: string, problems: readonl
 const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "EXDEV", "ENOSYS"]);
 
 /**
- * Keeps the corrupt state file as `<file>.corrupt-<timestamp>` (a hard link, or a copy), never
- * overwriting an earlier one. The state file itself is left for the next atomic write to replace.
+ * Keeps a corrupt state file or journal as `<file>.corrupt-<timestamp>` (a hard link, or a copy),
+ * never overwriting an earlier one. The file itself is left for the next atomic write to replace.
  *
  * @throws the system error when no copy could be made; the corrupt file must then not be replaced.
  */
-async function preserveCorrupt(ctx: LoaderContext, reason: string): Promise<void> {
-  const { file } = ctx.paths;
+export async function preserveCorrupt(
+  ctx: LoaderContext,
+  file: string,
+  reason: string,
+): Promise<void> {
   const info = await stat(file);
   const identity = `${info.dev}:${info.ino}`;
   if (ctx.preserved.has(identity)) return;
@@ -99,7 +120,7 @@ export async function readBackup(ctx: LoaderContext): Promise<Map<string, LogPos
   try {
     read = await readStateFile(bak);
   } catch (error) {
-    read = { kind: "corrupt", reason: describeSystemError(error) };
+    read = { kind: "corrupt", reason: describeSystemError(error), identity: "" };
   }
   if (read.kind === "valid") {
     warnProblems(ctx, bak, read.problems);
@@ -122,6 +143,8 @@ export interface WriteBase {
   readonly mainValid: boolean;
   /** The state file was corrupt: it was moved aside and `positions` come from the backup. */
   readonly recovered: boolean;
+  /** What reading the state file itself found (its identity included). */
+  readonly read: StateFileRead;
 }
 
 /**
@@ -135,12 +158,12 @@ export async function readStateForWrite(ctx: LoaderContext): Promise<WriteBase> 
   switch (read.kind) {
     case "valid":
       warnProblems(ctx, ctx.paths.file, read.problems);
-      return { positions: read.positions, mainValid: true, recovered: false };
+      return { positions: read.positions, mainValid: true, recovered: false, read };
     case "missing":
-      return { positions: new Map(), mainValid: false, recovered: false };
+      return { positions: new Map(), mainValid: false, recovered: false, read };
     case "corrupt":
-      await preserveCorrupt(ctx, read.reason);
-      return { positions: await readBackup(ctx), mainValid: false, recovered: true };
+      await preserveCorrupt(ctx, ctx.paths.file, read.reason);
+      return { positions: await readBackup(ctx), mainValid: false, recovered: true, read };
   }
 }
 

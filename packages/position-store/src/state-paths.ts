@@ -12,15 +12,20 @@ export interface StatePaths {
   readonly file: string;
   /** `<dir>/monitor_positions.json.lock`: proper-lockfile's lock directory. */
   readonly lock: string;
-  /** `<dir>/monitor_positions.json.bak`: the state before the latest write. */
+  /** `<dir>/monitor_positions.json.bak`: the state file before it was last rewritten. */
   readonly bak: string;
+  /**
+   * `<dir>/monitor_positions.json.journal`: the writes made since the state file was last
+   * rewritten, one durable record per write, applied on top of it.
+   */
+  readonly journal: string;
 }
 
 /** The paths of the state files in `stateDir`. */
 export function statePaths(stateDir: string): StatePaths {
   const dir = resolve(stateDir);
   const file = join(dir, STATE_FILE_NAME);
-  return { dir, file, lock: `${file}.lock`, bak: `${file}.bak` };
+  return { dir, file, lock: `${file}.lock`, bak: `${file}.bak`, journal: `${file}.journal` };
 }
 
 /**
@@ -31,7 +36,7 @@ export function tempPathFor(path: string): string {
   return `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
 }
 
-const TEMP_NAME = /^monitor_positions\.json(?:\.bak)?\.\d+\.[0-9a-f]{12}\.tmp$/;
+const TEMP_NAME = /^monitor_positions\.json(?:\.bak|\.journal)?\.\d+\.[0-9a-f]{12}\.tmp$/;
 
 /** Whether a file name in the state directory is a temp file of this package. */
 export function isTempName(name: string): boolean {

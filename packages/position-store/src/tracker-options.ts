@@ -10,12 +10,26 @@ export interface PositionTrackerOptions extends CommonOptions {
   lockStaleMs?: number | undefined;
   /** How long a write waits for the lock before failing. Default three times `lockStaleMs`. */
   lockTimeoutMs?: number | undefined;
+  /**
+   * Writes are appended to `monitor_positions.json.journal`; once it would grow past this many
+   * bytes, the next write rewrites `monitor_positions.json` instead and starts a new journal.
+   * Default 4 MiB.
+   */
+  maxJournalBytes?: number | undefined;
+  /**
+   * After this long without a write, the journal is written into `monitor_positions.json`, so the
+   * file other programs read (the Python implementation, `cat`) is complete while the tracker is
+   * idle. Default 1,000 ms. `close()` does it too.
+   */
+  compactAfterIdleMs?: number | undefined;
 }
 
 /** Counters of a tracker's disk activity since it was opened. */
 export interface PositionTrackerStats {
-  /** Writes of the state file that succeeded. */
+  /** Durable writes that succeeded: journal appends and rewrites of the state file with changes. */
   readonly writes: number;
+  /** Rewrites of `monitor_positions.json` (a clear, a full journal, idle time, `compact()`, `close()`). */
+  readonly compactions: number;
   /** Writes that failed; their callers were rejected with `PositionWriteError`. */
   readonly failedWrites: number;
   /** Updates and removals carried by the successful writes. */
@@ -24,11 +38,11 @@ export interface PositionTrackerStats {
   readonly unchangedUpdates: number;
 }
 
-/** `value` if it is a positive, finite number of milliseconds. */
-export function positiveMs(name: string, value: number): number {
+/** `value` if it is a positive, finite number (of `unit`). */
+export function positiveMs(name: string, value: number, unit = "milliseconds"): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new PositionStoreError(
-      `invalid ${name}: expected a positive number of milliseconds, got ${String(value)}`,
+      `invalid ${name}: expected a positive number of ${unit}, got ${String(value)}`,
       "INVALID_OPTIONS",
     );
   }

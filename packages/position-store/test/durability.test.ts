@@ -3,10 +3,12 @@ import { mkdir, readFile, readdir, stat, utimes, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
-import { position, readStateJson, recordingLogger, tempDir } from "./helpers.js";
+import { crc32 } from "node:zlib";
+import { position, readSnapshotJson, readStateJson, recordingLogger, tempDir } from "./helpers.js";
 
 const FILE = STATE_FILE_NAME;
 const BAK = `${STATE_FILE_NAME}.bak`;
+const JOURNAL = `${STATE_FILE_NAME}.journal`;
 const FIXED_CLOCK = () => Date.UTC(2025, 0, 15, 10, 30, 0, 123);
 const CORRUPT = `${STATE_FILE_NAME}.corrupt-2025-01-15T10-30-00-123Z`;
 
@@ -19,30 +21,104 @@ function stateText(...positions: ReturnType<typeof position>[]): string {
 }
 
 describe("atomic, durable writes", () => {
-  it("each write goes through a uniquely named temp file renamed over the state file", async () => {
+  it("a write appends one checksummed record to the journal; the state file is never rewritten in place", async () => {
     const dir = await tempDir();
     const tracker = await PositionTracker.open(dir);
     await tracker.updatePosition(position("first"));
+    const stateInode = (await stat(join(dir, FILE))).ino;
+    const journalInode = (await stat(join(dir, JOURNAL))).ino;
+    for (let i = 0; i < 5; i++) {
+      await tracker.updatePosition(position("first", "tmux_output", { last_byte_offset: i }));
+    }
+    expect((await stat(join(dir, FILE))).ino).toBe(stateInode);
+    expect((await stat(join(dir, JOURNAL))).ino).toBe(journalInode);
+    const lines = (await readFile(join(dir, JOURNAL), "utf8")).split("\n");
+    expect(lines.pop()).toBe(""); // every line is complete
+    expect(lines).toHaveLength(6); // the header and one record per write
+    for (const line of lines) {
+      const [crc = "", ...rest] = line.split(" ");
+      expect(crc32(rest.join(" ")).toString(16).padStart(8, "0")).toBe(crc);
+    }
+    expect(tracker.stats).toMatchObject({ writes: 6, compactions: 1 });
+    expect((await readStateJson(dir))["first:tmux_output"]?.last_byte_offset).toBe(4);
+    await tracker.close();
+  });
+
+  it("compaction replaces the state file through a uniquely named temp file and starts a new journal", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir);
     const seen = new Set<string>();
     const watcher = watch(dir, (_event, name) => {
       if (name !== null) seen.add(name);
     });
-    const inodes = [(await stat(join(dir, FILE))).ino];
+    const inodes: bigint[] = [];
     for (let i = 0; i < 5; i++) {
       await tracker.updatePosition(position("first", "tmux_output", { last_byte_offset: i }));
-      inodes.push((await stat(join(dir, FILE))).ino);
+      await tracker.compact();
+      inodes.push((await stat(join(dir, FILE), { bigint: true })).ino);
+      expect(await readSnapshotJson(dir)).toEqual({
+        "first:tmux_output": position("first", "tmux_output", { last_byte_offset: i }),
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     watcher.close();
     const temps = [...seen].filter((name) =>
-      /^monitor_positions\.json\.\d+\.[0-9a-f]{12}\.tmp$/.test(name),
+      /^monitor_positions\.json(\.journal)?\.\d+\.[0-9a-f]{12}\.tmp$/.test(name),
     );
-    expect(temps.length).toBeGreaterThanOrEqual(5);
+    expect(temps.filter((name) => !name.includes(".journal.")).length).toBeGreaterThanOrEqual(5);
+    expect(temps.filter((name) => name.includes(".journal.")).length).toBeGreaterThanOrEqual(5);
     expect(new Set(temps).size).toBe(temps.length);
     expect(temps.every((name) => name.includes(`.${process.pid}.`))).toBe(true);
     // Replaced by a new file each time, never rewritten in place.
     for (let i = 1; i < inodes.length; i++) expect(inodes[i]).not.toBe(inodes[i - 1]);
-    expect((await readdir(dir)).sort()).toEqual([FILE, BAK]);
+    expect((await readdir(dir)).sort()).toEqual([FILE, BAK, JOURNAL]);
+    // Nothing left to fold in: compact() writes nothing.
+    const before = tracker.stats.compactions;
+    await tracker.compact();
+    expect(tracker.stats.compactions).toBe(before);
+    await tracker.close();
+  });
+
+  it("after compactAfterIdleMs without writes the state file alone holds every position", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir, { compactAfterIdleMs: 20 });
+    await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 1 }));
+    await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 2 }));
+    await tracker.updatePosition(position("b"));
+    for (let wait = 0; tracker.stats.compactions < 2 && wait < 500; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(tracker.stats.compactions).toBe(2);
+    expect(await readSnapshotJson(dir)).toEqual({
+      "a:tmux_output": position("a", "tmux_output", { last_byte_offset: 2 }),
+      "b:tmux_output": position("b"),
+    });
+    await tracker.close();
+  });
+
+  it("close() writes the journal into the state file, for programs that read only that file", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position("a"));
+    await tracker.updatePosition(position("b"));
+    expect(Object.keys(await readSnapshotJson(dir))).toEqual(["a:tmux_output"]);
+    await tracker.close();
+    expect(Object.keys(await readSnapshotJson(dir)).sort()).toEqual([
+      "a:tmux_output",
+      "b:tmux_output",
+    ]);
+    expect(await readSnapshotJson(dir)).toEqual(await readStateJson(dir));
+  });
+
+  it("a journal past maxJournalBytes is folded into the state file by the next write", async () => {
+    const dir = await tempDir();
+    const tracker = await PositionTracker.open(dir, { maxJournalBytes: 2048 });
+    for (let i = 0; i < 40; i++) {
+      await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: i }));
+      expect((await stat(join(dir, JOURNAL))).size).toBeLessThanOrEqual(2048);
+    }
+    expect(tracker.stats.compactions).toBeGreaterThan(2);
+    expect((await readStateJson(dir))["a:tmux_output"]?.last_byte_offset).toBe(39);
     await tracker.close();
   });
 
@@ -72,28 +148,37 @@ describe("atomic, durable writes", () => {
     await tracker.close();
   });
 
-  it("keeps the state before the latest write as monitor_positions.json.bak", async () => {
+  it("keeps the state file before it was last rewritten as monitor_positions.json.bak", async () => {
     const dir = await tempDir();
     const tracker = await PositionTracker.open(dir);
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 1 }));
     const first = await readFile(join(dir, FILE), "utf8");
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 2 }));
+    await tracker.compact();
     expect(await readFile(join(dir, BAK), "utf8")).toBe(first);
     const second = await readFile(join(dir, FILE), "utf8");
+    expect(JSON.parse(second)).toEqual({
+      "a:tmux_output": position("a", "tmux_output", { last_byte_offset: 2 }),
+    });
     await tracker.clearAllPositions();
     expect(await readFile(join(dir, BAK), "utf8")).toBe(second);
     expect(await readStateJson(dir)).toEqual({});
+    expect(await readSnapshotJson(dir)).toEqual({});
     await tracker.close();
   });
 
   it("removes temp files left by a writer that died, at its first write", async () => {
     const dir = await tempDir();
-    const leftovers = [`${FILE}.4242.0123456789ab.tmp`, `${FILE}.bak.4242.0123456789ab.tmp`];
+    const leftovers = [
+      `${FILE}.4242.0123456789ab.tmp`,
+      `${FILE}.bak.4242.0123456789ab.tmp`,
+      `${FILE}.journal.4242.0123456789ab.tmp`,
+    ];
     for (const name of leftovers) await writeFile(join(dir, name), '{"torn": ');
     await writeFile(join(dir, "unrelated.tmp"), "keep me");
     const tracker = await PositionTracker.open(dir);
     await tracker.updatePosition(position());
-    expect((await readdir(dir)).sort()).toEqual([FILE, "unrelated.tmp"].sort());
+    expect((await readdir(dir)).sort()).toEqual([FILE, JOURNAL, "unrelated.tmp"].sort());
     await tracker.close();
   });
 });
@@ -184,25 +269,26 @@ describe("corrupt state files", () => {
     await tracker.close();
   });
 
-  it("a state file corrupted after open is kept aside by the next write, which builds on the .bak", async () => {
+  it("a state file corrupted after open is kept aside by the next write, which builds on the .bak and the journal", async () => {
     const dir = await tempDir();
     const tracker = await PositionTracker.open(dir, { clock: FIXED_CLOCK });
     await tracker.updatePosition(position("one"));
     await tracker.updatePosition(position("two"));
+    await tracker.compact(); // the state file holds one and two; the .bak holds one
+    await tracker.updatePosition(position("four")); // in the journal only
     await writeFile(join(dir, FILE), "\0\0\0\0 garbage");
     await tracker.updatePosition(position("three"));
     expect(await readFile(join(dir, CORRUPT), "utf8")).toBe("\0\0\0\0 garbage");
-    // The .bak held the state before "two"; "two" was only in the file that got corrupted.
-    expect(Object.keys(await readStateJson(dir)).sort()).toEqual([
-      "one:tmux_output",
-      "three:tmux_output",
-    ]);
+    // "two" was only in the file that got corrupted; "four" survives in the journal.
+    const expected = ["four:tmux_output", "one:tmux_output", "three:tmux_output"];
+    expect(Object.keys(await readStateJson(dir)).sort()).toEqual(expected);
+    expect(Object.keys(await readSnapshotJson(dir)).sort()).toEqual(expected);
     expect(
       tracker
         .getAllPositions()
         .map((p) => p.instance_id)
         .sort(),
-    ).toEqual(["one", "three"]);
+    ).toEqual(["four", "one", "three"]);
     await tracker.close();
   });
 

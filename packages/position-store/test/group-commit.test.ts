@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LogPosition } from "@agentwatch/models";
 import { describe, expect, it } from "vitest";
@@ -64,14 +64,15 @@ describe("group commit", () => {
 });
 
 describe("no write when nothing changes", () => {
-  it("an update equal to the stored position writes nothing: same write count, inode, mtime and .bak", async () => {
+  it("an update equal to the stored position writes nothing: same write count, files, sizes and mtimes", async () => {
     const dir = await tempDir();
     const tracker = await PositionTracker.open(dir);
     await tracker.updatePositions([position("a"), position("b")]);
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 5 }));
     const file = join(dir, STATE_FILE_NAME);
-    const before = await stat(file);
-    const bakBefore = await readFile(`${file}.bak`, "utf8");
+    const files = [file, `${file}.journal`];
+    const before = await Promise.all(files.map((path) => stat(path)));
+    const names = await readdir(dir);
     await new Promise((resolve) => setTimeout(resolve, 20)); // a write now would show in mtime
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 5 }));
     await tracker.updatePositions([
@@ -79,10 +80,13 @@ describe("no write when nothing changes", () => {
       position("a", "tmux_output", { last_byte_offset: 5 }),
     ]);
     expect(tracker.stats).toMatchObject({ writes: 2, unchangedUpdates: 3 });
-    const after = await stat(file);
-    expect(after.ino).toBe(before.ino);
-    expect(after.mtimeMs).toBe(before.mtimeMs);
-    expect(await readFile(`${file}.bak`, "utf8")).toBe(bakBefore);
+    const after = await Promise.all(files.map((path) => stat(path)));
+    for (const [n, info] of after.entries()) {
+      expect(info.ino).toBe(before[n]?.ino);
+      expect(info.size).toBe(before[n]?.size);
+      expect(info.mtimeMs).toBe(before[n]?.mtimeMs);
+    }
+    expect(await readdir(dir)).toEqual(names);
     await tracker.close();
 
     const reopened = await PositionTracker.open(dir);

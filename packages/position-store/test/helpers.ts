@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32 } from "node:zlib";
 import type { LogPosition, Logger } from "@agentwatch/models";
 import { afterEach } from "vitest";
 
@@ -70,12 +71,55 @@ export function recordingLogger(): {
   return { logger, entries, warnings };
 }
 
-/** The parsed JSON of the state file in `dir`. */
-export async function readStateJson(dir: string): Promise<Record<string, LogPosition>> {
+/** The parsed JSON of the state file in `dir` alone (what the Python implementation reads). */
+export async function readSnapshotJson(dir: string): Promise<Record<string, LogPosition>> {
   return JSON.parse(await readFile(join(dir, "monitor_positions.json"), "utf8")) as Record<
     string,
     LogPosition
   >;
+}
+
+/**
+ * The durable state in `dir`, as any process would load it: the state file with the records of
+ * its journal applied. Written here independently of the package's code (the journal format is
+ * `<crc32 hex> <json>` lines: a header naming the state file it continues, then records), so the
+ * tests check the files themselves.
+ */
+export async function readStateJson(dir: string): Promise<Record<string, LogPosition>> {
+  const file = join(dir, "monitor_positions.json");
+  let state: Record<string, LogPosition> = {};
+  let identity: string | null = null;
+  try {
+    const info = await stat(file, { bigint: true });
+    identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
+    state = JSON.parse(await readFile(file, "utf8")) as Record<string, LogPosition>;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+  }
+  const journal = await readFile(`${file}.journal`, "utf8").catch(() => "");
+  const lines = journal.split("\n").slice(0, -1); // the last piece is unfinished (or empty)
+  for (const [n, line] of lines.entries()) {
+    const match = /^([0-9a-f]{8}) (.*)$/s.exec(line);
+    if (
+      match === null ||
+      crc32(match[2] ?? "")
+        .toString(16)
+        .padStart(8, "0") !== match[1]
+    )
+      break;
+    const value = JSON.parse(match[2] ?? "null") as {
+      base?: string | null;
+      set?: LogPosition[];
+      del?: [string, string][];
+    };
+    if (n === 0) {
+      if (value.base !== identity) break; // a journal of an earlier state file: not applied
+      continue;
+    }
+    for (const p of value.set ?? []) state[`${p.instance_id}:${p.log_type}`] = p;
+    for (const [instanceId, logType] of value.del ?? []) delete state[`${instanceId}:${logType}`];
+  }
+  return state;
 }
 
 /** Starts `test/children/<script>` with tsx, as a real separate Node.js process. */

@@ -22,7 +22,13 @@ type Op =
   | { kind: "updateMany"; items: { log: number; offset: number; checksum: string }[] }
   | { kind: "remove"; log: number }
   | { kind: "clear" };
-type Command = Op | { kind: "reopen" } | { kind: "refresh" } | { kind: "burst"; ops: Op[] };
+type Command =
+  | Op
+  | { kind: "reopen" }
+  | { kind: "crash" }
+  | { kind: "compact" }
+  | { kind: "refresh" }
+  | { kind: "burst"; ops: Op[] };
 
 const item = fc.record({
   log: fc.nat({ max: LOGS.length - 1 }),
@@ -46,6 +52,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: op },
   { weight: 1, arbitrary: fc.constant({ kind: "reopen" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "crash" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "compact" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "refresh" as const }) },
   {
     weight: 3,
@@ -133,12 +141,22 @@ describe("PositionTracker against a model", () => {
       fc.asyncProperty(fc.array(command, { maxLength: 25 }), async (commands) => {
         const dir = await tempDir();
         const model = new Model();
-        let tracker = await PositionTracker.open(dir);
+        // A small journal and a short idle time, so that rewrites of the state file happen often.
+        const open = () =>
+          PositionTracker.open(dir, { maxJournalBytes: 1500, compactAfterIdleMs: 2 });
+        let tracker = await open();
+        const abandoned: PositionTracker[] = [];
         try {
           for (const c of commands) {
             if (c.kind === "reopen") {
               await tracker.close();
-              tracker = await PositionTracker.open(dir);
+              tracker = await open();
+            } else if (c.kind === "crash") {
+              // As if the process died: no close(); a new tracker starts from what is on disk.
+              abandoned.push(tracker);
+              tracker = await open();
+            } else if (c.kind === "compact") {
+              await tracker.compact();
             } else if (c.kind === "refresh") {
               await tracker.refresh();
             } else if (c.kind === "burst") {
@@ -165,6 +183,7 @@ describe("PositionTracker against a model", () => {
           expect(byKey(Object.values(onDisk))).toEqual(byKey([...model.map.values()]));
         } finally {
           await tracker.close();
+          await Promise.all(abandoned.map((old) => old.close()));
         }
       }),
       { numRuns: 100 },

@@ -10,7 +10,8 @@ const KEYS = ["writer-0", "writer-1", "writer:2", "writer-3"];
 const [stateDir = ""] = process.argv.slice(2);
 console.log("loaded");
 await waitForStdinLine("go");
-const tracker = await PositionTracker.open(stateDir);
+// A small journal, so that kills also land in rewrites of the state file (compactions).
+const tracker = await PositionTracker.open(stateDir, { maxJournalBytes: 8192 });
 const offsets = KEYS.map((key) => tracker.getPosition(key, "tmux_output")?.last_byte_offset ?? 0);
 console.log("ready");
 for (;;) {
