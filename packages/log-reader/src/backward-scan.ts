@@ -1,5 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
-import { readFully } from "./line-scanner.js";
+import { readFully } from "./chunk-reader.js";
 
 const NEWLINE = 0x0a;
 const BACKWARD_CHUNK = 64 * 1024;

@@ -1,5 +1,6 @@
 import { countNewlines, findNewestLines } from "./backward-scan.js";
-import { type LineHead, readFully, scanLines } from "./line-scanner.js";
+import { readFully } from "./chunk-reader.js";
+import { type LineHead, scanLines } from "./line-scanner.js";
 import type { Segment } from "./read-plan.js";
 
 /** How to consume a planned read. */
@@ -147,6 +148,7 @@ export async function consumeSegments(
       // a fragment that joins the next file is never flushed alone
       flushPartial: last ? tailQuiet : !joins && options.quiet(segment.file.mtimeMs),
       prefix: carried?.head,
+      ahead: segment.file.ahead,
     });
     if (lines.length === 0) lines = scan.lines;
     else for (const text of scan.lines) lines.push(text);

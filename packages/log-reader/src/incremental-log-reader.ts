@@ -35,9 +35,10 @@ export class IncrementalLogReader {
   readonly #serial = new Map<string, Promise<ReadResult>>();
   /**
    * By key: the stat signature of the file at the path when it was last checked to be the saved
-   * file, and the copytruncate copy last found with the file it was copied from.
+   * file, the copytruncate copy last found with the file it was copied from, and whether the last
+   * read left more lines waiting.
    */
-  readonly #memory: ReaderMemory = { verified: new Map(), copies: new Map() };
+  readonly #memory: ReaderMemory = { verified: new Map(), copies: new Map(), behind: new Set() };
 
   /**
    * Creates a reader; it opens nothing until the first read.
@@ -177,6 +178,7 @@ export class IncrementalLogReader {
     this.#guard.reset(key);
     this.#memory.verified.delete(key);
     this.#memory.copies.delete(key);
+    this.#memory.behind.delete(key);
     const removed = await this.#options.positionTracker.removePosition(instanceId, logType);
     this.#options.logger.info({ instanceId, logType }, "position reset");
     return removed;

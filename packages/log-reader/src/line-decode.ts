@@ -1,4 +1,5 @@
 const CR = 0x0d;
+const CR_CODE = 13; // "\r".charCodeAt(0)
 
 /** The marker appended to a line cut at `maxLineBytes`: `…[truncated 1234 bytes]`. */
 export function truncationSuffix(skippedBytes: number): string {
@@ -40,4 +41,31 @@ export function decodeLine(
   if (content <= maxLineBytes) return buf.toString("utf8", start, start + content);
   const cut = utf8CutPoint(buf, start, start + maxLineBytes);
   return buf.toString("utf8", start, cut) + truncationSuffix(content - (cut - start));
+}
+
+/**
+ * The most bytes of complete lines decoded with one `toString` (then split on `\n`). Lines decoded
+ * together share that string's memory (V8 substrings), so a kept line may retain up to this much.
+ */
+export const GROUP_BYTES = 16 * 1024;
+
+/**
+ * Decodes the complete lines of `buf[from, last]` (`buf[last]` is a `\n`) together: each without
+ * its `\n` and one trailing `\r`. Nothing is cut: the caller makes sure that no line there is longer
+ * than `maxLineBytes` (a group spans at most min(GROUP_BYTES, maxLineBytes + 1) bytes).
+ *
+ * This equals decoding each line alone ({@link decodeLine}): a `\n` (0x0A) is never part of a
+ * UTF-8 sequence, and the decoder (WHATWG, maximal subparts) ends every invalid or incomplete
+ * sequence at it. Likewise a decoded line ends with U+000D exactly when its last byte is `\r`.
+ */
+export function decodeGroup(buf: Buffer, from: number, last: number): string[] {
+  const text = buf.toString("utf8", from, last);
+  const texts = text.split("\n");
+  if (text.includes("\r")) {
+    for (let i = 0; i < texts.length; i++) {
+      const line = texts[i]!;
+      if (line.charCodeAt(line.length - 1) === CR_CODE) texts[i] = line.slice(0, -1);
+    }
+  }
+  return texts;
 }

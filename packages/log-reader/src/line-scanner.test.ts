@@ -1,10 +1,12 @@
-import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findNewestLines } from "./backward-scan.js";
-import { decodeLine } from "./line-decode.js";
+import { hostileBytes } from "../test/hostile-bytes.js";
+import { ReadAhead } from "./chunk-reader.js";
+import { GROUP_BYTES, decodeLine } from "./line-decode.js";
 import { scanLines } from "./line-scanner.js";
 
 let dir: string;
@@ -182,5 +184,187 @@ describe("scanLines with a prefix carried from another file", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("scanLines with the default chunk sizes", () => {
+  /** Hostile lines of every length around the 16 KiB group size and the line limit. */
+  const longish = fc
+    .array(
+      fc.oneof(
+        { arbitrary: hostileBytes, weight: 4 },
+        {
+          arbitrary: fc
+            .integer({ min: GROUP_BYTES - 3, max: GROUP_BYTES + 3 })
+            .map((length) => Buffer.alloc(length, "é").subarray(0, length)),
+          weight: 1,
+        },
+        {
+          arbitrary: fc.integer({ min: 1, max: 40_000 }).map((n) => Buffer.alloc(n, "a")),
+          weight: 1,
+        },
+      ),
+      { maxLength: 12 },
+    )
+    .chain((pieces) =>
+      fc
+        .array(fc.constantFrom("\n", "\r\n", ""), {
+          minLength: pieces.length,
+          maxLength: pieces.length,
+        })
+        .map((ends) => Buffer.concat(pieces.flatMap((piece, i) => [piece, Buffer.from(ends[i]!)]))),
+    );
+
+  it("returns the reference lines and offsets for lines shorter and longer than a group or maxLineBytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        longish,
+        fc.constantFrom(1, 3, 50, 1000, Number.POSITIVE_INFINITY),
+        fc.constantFrom(5, 100, GROUP_BYTES - 1, GROUP_BYTES, GROUP_BYTES + 1, 30_000, 1_048_576),
+        fc.boolean(),
+        async (bytes, maxLines, maxLineBytes, flushPartial) => {
+          const expected = reference(bytes, maxLineBytes);
+          const scan = await withFile(bytes, (fh) =>
+            scanLines(fh, { start: 0, end: bytes.length, maxLines, maxLineBytes, flushPartial }),
+          );
+          const all =
+            flushPartial && expected.tail !== null
+              ? [...expected.lines, expected.tail]
+              : expected.lines;
+          expect(scan.lines).toEqual(all.slice(0, maxLines));
+          if (scan.stop === "budget") {
+            expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
+          } else if (scan.stop === "partial") {
+            expect(scan.partial).toBe(expected.tail);
+            expect(scan.offset).toBe(expected.ends.at(-1) ?? 0);
+          } else {
+            expect(scan.offset).toBe(bytes.length);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("stops inside a decoded group at exactly maxLines, at the end of the last line returned", async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
+    const bytes = Buffer.from(lines.map((line) => `${line}\r\n`).join(""));
+    const scan = await withFile(bytes, (fh) =>
+      scanLines(fh, {
+        start: 0,
+        end: bytes.length,
+        maxLines: 7,
+        maxLineBytes: 1_048_576,
+        flushPartial: true,
+      }),
+    );
+    expect(scan.lines).toEqual(lines.slice(0, 7));
+    expect(scan.stop).toBe("budget");
+    expect(scan.offset).toBe(
+      Buffer.byteLength(
+        lines
+          .slice(0, 7)
+          .map((l) => `${l}\r\n`)
+          .join(""),
+      ),
+    );
+  });
+
+  it("returns many short lines read in several chunks in order (reads ahead while decoding)", async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `${i} ${"z".repeat(i % 97)}`);
+    const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(""));
+    expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
+    const scan = await withFile(bytes, (fh) =>
+      scanLines(fh, {
+        start: 0,
+        end: bytes.length,
+        maxLines: 50_000,
+        maxLineBytes: 1_048_576,
+        flushPartial: false,
+      }),
+    );
+    expect(scan.lines).toEqual(lines.slice(0, 50_000));
+    expect(scan.offset).toBe(
+      Buffer.byteLength(
+        lines
+          .slice(0, 50_000)
+          .map((l) => `${l}\n`)
+          .join(""),
+      ),
+    );
+  });
+});
+
+describe("scanLines with a read issued ahead", () => {
+  it("takes a read issued at its start as its first chunk, and reads on where that read came back short", async () => {
+    const path = join(dir, `ahead-${counter++}`);
+    await writeFile(path, "a\nb");
+    const fh = await open(path, "r");
+    try {
+      const ahead = new ReadAhead(fh, 2, 64 * 1024);
+      expect(await ahead.done).toBe(1); // "b" only: the file grows after this read
+      await appendFile(path, "c\nd\n");
+      const scan = await scanLines(fh, {
+        start: 2,
+        end: 7,
+        maxLines: 10,
+        maxLineBytes: 100,
+        flushPartial: false,
+        ahead,
+      });
+      expect(scan.lines).toEqual(["bc", "d"]);
+      expect(scan.offset).toBe(7);
+      await ahead.release(); // the scan owns it: nothing to do
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it("ignores a read issued at another offset, which its owner then releases", async () => {
+    const bytes = Buffer.from("one\ntwo\nthree\n");
+    await withFile(bytes, async (fh) => {
+      const ahead = new ReadAhead(fh, 4, 1024);
+      const scan = await scanLines(fh, {
+        start: 0,
+        end: bytes.length,
+        maxLines: 10,
+        maxLineBytes: 100,
+        flushPartial: false,
+        ahead,
+      });
+      expect(scan.lines).toEqual(["one", "two", "three"]);
+      expect(ahead.claim(fh, 4)).toBe(ahead); // still unused
+      await ahead.release();
+    });
+  });
+
+  it("fails with the error of a read issued ahead that it took over", async () => {
+    const bytes = Buffer.from("x\n");
+    await withFile(bytes, async (fh) => {
+      const closed = await open(join(dir, `closed-${counter++}`), "w");
+      await closed.close();
+      const ahead = new ReadAhead(closed, 0, 1024); // a read of a closed handle fails (EBADF)
+      const failure = await scanLines(closed, {
+        start: 0,
+        end: bytes.length,
+        maxLines: 10,
+        maxLineBytes: 100,
+        flushPartial: false,
+        ahead,
+      }).catch((error: unknown) => error);
+      expect(failure).toBe(await ahead.done.catch((error: unknown) => error));
+      expect((failure as NodeJS.ErrnoException).code).toBe("EBADF");
+      expect(
+        (
+          await scanLines(fh, {
+            start: 0,
+            end: 2,
+            maxLines: 1,
+            maxLineBytes: 9,
+            flushPartial: false,
+          })
+        ).lines,
+      ).toEqual(["x"]);
+    });
   });
 });

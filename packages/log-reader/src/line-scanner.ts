@@ -1,17 +1,14 @@
 import type { FileHandle } from "node:fs/promises";
-import { decodeLine } from "./line-decode.js";
+import {
+  type ChunkSizes,
+  ChunkReader,
+  DEFAULT_CHUNKS,
+  type ReadAhead,
+  firstChunkSize,
+} from "./chunk-reader.js";
+import { GROUP_BYTES, decodeGroup, decodeLine } from "./line-decode.js";
 
 const NEWLINE = 0x0a;
-const CR = 0x0d;
-
-/** Chunk sizes of forward reads: the first sized for the lines wanted, later ones doubling up to `max`. */
-export interface ChunkSizes {
-  readonly first: number;
-  readonly max: number;
-}
-
-/** The default chunk sizes: 64 KiB growing to 1 MiB. */
-export const DEFAULT_CHUNKS: ChunkSizes = Object.freeze({ first: 64 * 1024, max: 1024 * 1024 });
 
 /**
  * The kept bytes of a line that has not ended yet: at most `maxLineBytes + 1` bytes of it, its
@@ -39,11 +36,16 @@ export interface ScanRequest {
   readonly prefix?: LineHead | undefined;
   /** Override of the chunk sizes (tests use tiny ones). */
   readonly chunks?: ChunkSizes | undefined;
+  /** A read of this handle issued earlier: it becomes the first chunk if it starts at `start`. */
+  readonly ahead?: ReadAhead | null | undefined;
 }
 
 /** What {@link scanLines} found. */
 export interface ScanResult {
-  /** Complete lines, oldest first. */
+  /**
+   * Complete lines, oldest first. Lines may share memory with the run of at most
+   * {@link GROUP_BYTES} bytes they were decoded from (V8 substrings).
+   */
   readonly lines: string[];
   /** The byte just after the last returned line. */
   readonly offset: number;
@@ -58,35 +60,46 @@ export interface ScanResult {
   readonly tail: LineHead | null;
 }
 
-/** Spare read buffers of the largest chunk size, reused across calls (each call takes its own). */
-const spare: Buffer[] = [];
-const MAX_SPARE = 4;
-
-/** A buffer of at least `size` bytes: a spare one of `max` bytes for big reads, else a new one. */
-function takeBuffer(size: number, max: number): Buffer {
-  if (size * 2 <= max) return Buffer.allocUnsafe(size);
-  const reused = spare.pop();
-  return reused !== undefined && reused.length === max ? reused : Buffer.allocUnsafe(max);
+/** The byte just after the `count`-th `\n` from `from` on; the caller knows there are that many. */
+function afterLines(buf: Buffer, from: number, count: number): number {
+  let end = from;
+  for (let i = 0; i < count; i++) end = buf.indexOf(NEWLINE, end) + 1;
+  return end;
 }
 
-function giveBack(buf: Buffer | undefined, max: number): void {
-  if (buf !== undefined && buf.length === max && spare.length < MAX_SPARE) spare.push(buf);
-}
+const JOIN_ARGS = 1024;
 
-/** Reads `length` bytes at `position` unless the file ends first; returns the count read. */
-export async function readFully(
-  fh: FileHandle,
-  buf: Buffer,
-  length: number,
-  position: number,
-): Promise<number> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
+/** The lines of a scan, gathered in batches (a decoded group is one) and joined once at the end. */
+class LineBatches {
+  readonly #batches: string[][] = [];
+  #singles: string[] = [];
+  count = 0;
+
+  addGroup(texts: string[]): void {
+    if (this.#singles.length > 0) {
+      this.#batches.push(this.#singles);
+      this.#singles = [];
+    }
+    this.#batches.push(texts);
+    this.count += texts.length;
   }
-  return done;
+
+  add(text: string): void {
+    this.#singles.push(text);
+    this.count += 1;
+  }
+
+  join(): string[] {
+    if (this.#singles.length > 0) this.#batches.push(this.#singles);
+    this.#singles = [];
+    const batches = this.#batches;
+    let lines = batches[0] ?? [];
+    // concat copies once; a bounded number of arguments per call keeps clear of engine limits
+    for (let i = 1; i < batches.length; i += JOIN_ARGS) {
+      lines = lines.concat(...batches.slice(i, i + JOIN_ARGS));
+    }
+    return lines;
+  }
 }
 
 /**
@@ -94,24 +107,22 @@ export async function readFully(
  * of a line longer than `maxLineBytes` only its first `maxLineBytes + 1` bytes are kept.
  */
 export async function scanLines(fh: FileHandle, request: ScanRequest): Promise<ScanResult> {
-  const chunks = request.chunks ?? DEFAULT_CHUNKS;
-  const state: { buf: Buffer | undefined } = { buf: undefined };
+  const io = new ChunkReader(fh, request.ahead?.claim(fh, request.start) ?? null);
   try {
-    return await scanWith(fh, request, chunks, state);
+    return await scanWith(io, request);
   } finally {
-    giveBack(state.buf, chunks.max);
+    await io.close();
   }
 }
 
-async function scanWith(
-  fh: FileHandle,
-  request: ScanRequest,
-  chunks: ChunkSizes,
-  state: { buf: Buffer | undefined },
-): Promise<ScanResult> {
+async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResult> {
   const { start, end, maxLines, maxLineBytes, flushPartial, prefix } = request;
+  const chunks = request.chunks ?? DEFAULT_CHUNKS;
   const keepMax = maxLineBytes + 1;
-  const lines: string[] = [];
+  // A group of complete lines spans at most this many bytes (its last `\n` included), so none of
+  // its lines can be longer than maxLineBytes.
+  const groupBytes = Math.min(GROUP_BYTES, keepMax);
+  const lines = new LineBatches();
   // kept bytes of a line begun in an earlier chunk or file (copies)
   let parts: Buffer[] = prefix === undefined ? [] : [prefix.bytes.subarray(0, keepMax)];
   let kept = parts[0]?.length ?? 0;
@@ -119,8 +130,7 @@ async function scanWith(
   let lastByte = prefix?.lastByte ?? -1;
   let lineStart = start;
   let position = start;
-  // Size the first read for the lines wanted (about 128 bytes each), within [first, max].
-  let chunkSize = Math.min(chunks.max, Math.max(chunks.first, maxLines * 128));
+  let chunkSize = firstChunkSize(maxLines, chunks);
 
   const carry = (view: Buffer, from: number, to: number): void => {
     const length = to - from;
@@ -148,59 +158,85 @@ async function scanWith(
       length: lineLength,
       lastByte,
     };
-    return { lines, offset: lineStart, stop: "partial", partial: finishCarried(), tail };
+    const partial = finishCarried();
+    return { lines: lines.join(), offset: lineStart, stop: "partial", partial, tail };
   };
 
   while (position < end) {
-    const want = Math.min(chunkSize, end - position);
+    const view = await io.read(position, Math.min(chunkSize, end - position));
     chunkSize = Math.min(chunks.max, chunkSize * 2);
-    let buf = state.buf;
-    if (buf === undefined || buf.length < want) {
-      giveBack(buf, chunks.max);
-      buf = state.buf = takeBuffer(want, chunks.max);
-    }
-    const got = await readFully(fh, buf, want, position);
+    const got = view.length;
     if (got === 0) break; // the file shrank under us: stop at what exists
-    const view = got === buf.length ? buf : buf.subarray(0, got);
     const base = position;
     position += got;
     let from = 0;
     for (;;) {
-      const newline = view.indexOf(NEWLINE, from);
-      if (newline === -1) {
-        carry(view, from, got);
-        break;
-      }
-      let text: string;
-      if (lineLength === 0) {
-        const length = newline - from;
-        const last = length > 0 ? view[newline - 1]! : -1;
-        // inline the common case: a line within maxLineBytes and without \r decodes as it is
-        text =
-          length <= maxLineBytes && last !== CR
-            ? view.toString("utf8", from, newline)
-            : decodeLine(view, from, length, last, maxLineBytes);
+      const window = Math.min(got, from + groupBytes);
+      // `from` follows a `\n` (or is 0), so this backward search never goes far before it
+      const last = lineLength === 0 && from < window ? view.lastIndexOf(NEWLINE, window - 1) : -1;
+      if (last >= from) {
+        // the common case: a run of short complete lines, decoded together
+        const texts = decodeGroup(view, from, last);
+        const budget = maxLines - lines.count;
+        if (texts.length > budget) {
+          texts.length = budget;
+          from = afterLines(view, from, budget);
+        } else {
+          from = last + 1;
+        }
+        lines.addGroup(texts);
       } else {
-        carry(view, from, newline);
-        text = finishCarried();
+        const newline = view.indexOf(NEWLINE, from);
+        if (newline === -1) {
+          carry(view, from, got);
+          break;
+        }
+        if (lineLength === 0) {
+          const length = newline - from;
+          lines.add(
+            decodeLine(view, from, length, length > 0 ? view[newline - 1]! : -1, maxLineBytes),
+          );
+        } else {
+          carry(view, from, newline);
+          lines.add(finishCarried());
+        }
+        from = newline + 1;
       }
-      lines.push(text);
-      from = newline + 1;
       lineStart = base + from;
-      if (lines.length >= maxLines) {
+      if (!io.reading && position < end && lines.count > 0) {
+        // Read the next chunk while this one is decoded, if this one seems not to hold enough
+        // lines: as many bytes as the lines still wanted would take at the mean length so far.
+        const wanted = ((maxLines - lines.count) * (lineStart - start)) / lines.count;
+        const beyond = wanted - (got - from);
+        if (beyond > 0) {
+          io.readAhead(
+            position,
+            Math.min(chunkSize, end - position, Math.ceil(beyond * 1.25) + 4096),
+          );
+        }
+      }
+      if (lines.count >= maxLines) {
         // When the rest of the file is already in this chunk and is an unterminated tail held
         // back, say so (no extra I/O): the caller then knows that no further line is waiting.
         if (!flushPartial && position >= end && from < got && view.indexOf(NEWLINE, from) === -1) {
           carry(view, from, got);
           return hold();
         }
-        return { lines, offset: lineStart, stop: "budget", partial: null, tail: null };
+        return {
+          lines: lines.join(),
+          offset: lineStart,
+          stop: "budget",
+          partial: null,
+          tail: null,
+        };
       }
     }
   }
 
-  if (lineLength === 0) return { lines, offset: lineStart, stop: "eof", partial: null, tail: null };
+  if (lineLength === 0) {
+    return { lines: lines.join(), offset: lineStart, stop: "eof", partial: null, tail: null };
+  }
   if (!flushPartial) return hold();
-  lines.push(finishCarried());
-  return { lines, offset: position, stop: "eof", partial: null, tail: null };
+  lines.add(finishCarried());
+  return { lines: lines.join(), offset: position, stop: "eof", partial: null, tail: null };
 }

@@ -1,5 +1,7 @@
+import type { BigIntStats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type LogPosition, positionKey } from "@agentwatch/models";
+import { firstChunkSize } from "./chunk-reader.js";
 import { consumeSegments } from "./consume-segments.js";
 import { checksumAt, headLength } from "./fingerprint.js";
 import { type OpenedLog, openLog, requireRegular, statSignature } from "./open-log.js";
@@ -18,6 +20,8 @@ export interface Attempt {
 export interface ReaderMemory {
   readonly verified: Map<string, string>;
   readonly copies: Map<string, CopyOrigin>;
+  /** Keys whose last read stopped at `maxLinesPerRead` with more bytes waiting (`hasMore`). */
+  readonly behind: Set<string>;
 }
 
 /** A result with no lines: an idle read, or (with `error`) a failed one. */
@@ -43,7 +47,9 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
  * Reads one log once from `base`: an idle file costs one stat; otherwise the file (and a rotated
  * predecessor, if any) is opened, checked and read, and every handle closed before returning.
  * `memory.verified` remembers, by key, the stat signature of the file last checked to be the saved
- * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from.
+ * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from;
+ * `memory.behind` the keys whose last read left more waiting: their next read skips the idle check
+ * (it could not pass) and opens the file at once.
  *
  * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
  */
@@ -57,10 +63,16 @@ export async function attemptRead(
 ): Promise<Attempt> {
   const now = o.clock();
   const key = positionKey(instanceId, logType);
-  const { verified, copies } = memory;
-  const pathStats = await stat(logPath, { bigint: true });
-  requireRegular(logPath, pathStats);
+  const { verified, copies, behind } = memory;
+  // Deleted first, so that a read that fails leaves the next one to take the idle check.
+  const wasBehind = behind.delete(key);
+  let pathStats: BigIntStats | "skip" = "skip";
+  if (!wasBehind) {
+    pathStats = await stat(logPath, { bigint: true });
+    requireRegular(logPath, pathStats);
+  }
   if (
+    pathStats !== "skip" &&
     base !== undefined &&
     base.device === pathStats.dev.toString() &&
     base.inode === pathStats.ino.toString() &&
@@ -73,7 +85,12 @@ export async function attemptRead(
   const headBytes = (size: number): number => headLength(size, o.fingerprintBytes);
   const opened: OpenedLog[] = [];
   try {
-    const current = await openLog(logPath, headBytes, pathStats);
+    // The common read goes on from the saved offset (or byte 0): start reading there at once.
+    const prefetch = {
+      position: base?.last_byte_offset ?? 0,
+      length: firstChunkSize(o.maxLinesPerRead),
+    };
+    const current = await openLog(logPath, headBytes, pathStats, prefetch);
     opened.push(current);
     const search = { logPath, headBytes, fingerprintBytes: o.fingerprintBytes, logger: o.logger };
     const plan = await planRead(search, base, current, opened, copies.get(key));
@@ -120,6 +137,7 @@ export async function attemptRead(
     }
     if (segment.file === current) verified.set(key, current.signature);
     else verified.delete(key);
+    if (result.hasMore) behind.add(key);
     if (unchanged) return { result, next: null };
     const next: LogPosition = {
       instance_id: instanceId,
@@ -134,6 +152,11 @@ export async function attemptRead(
     };
     return { result, next };
   } finally {
-    await Promise.all(opened.map((file) => file.fh.close().catch(() => {})));
+    await Promise.all(
+      opened.map(async (file) => {
+        await file.ahead?.release();
+        await file.fh.close().catch(() => {});
+      }),
+    );
   }
 }

@@ -8,7 +8,11 @@ export interface ReadError {
 
 /** What one read of a log returned. */
 export interface ReadResult {
-  /** New complete lines, oldest first, without their line ending. */
+  /**
+   * New complete lines, oldest first, without their line ending. Runs of lines are decoded
+   * together, up to 16 KiB at a time, so lines of one read may share memory with the run they
+   * came from (V8 substrings): keeping a line alive keeps at most 16 KiB alive with it.
+   */
   lines: string[];
   /** Lines consumed from the current file since its start: the saved `last_line_number`. */
   totalLines: number;

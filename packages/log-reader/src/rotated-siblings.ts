@@ -2,7 +2,7 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { LogPosition, Logger } from "@agentwatch/models";
 import { matchesSaved } from "./fingerprint.js";
-import { readFully } from "./line-scanner.js";
+import { readFully } from "./chunk-reader.js";
 import { type OpenedLog, openLog } from "./open-log.js";
 
 const COMPRESSED = /\.(gz|tgz|bz2|tbz2?|xz|txz|zst|zstd|lz4|lzma|lzo|lz|z|zip|br|7z|sz)$/i;
