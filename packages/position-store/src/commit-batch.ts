@@ -10,7 +10,7 @@ import {
 import { encodeRecord } from "./journal-format.js";
 import type { LoadedState } from "./load-state.js";
 import { type LoaderContext, sweepTempFiles } from "./state-loader.js";
-import { type AssertLockHeld, type StateLockOptions, withStateLock } from "./state-lock.js";
+import type { AssertLockHeld, StateLock } from "./state-lock.js";
 import type { Batch } from "./write-batch.js";
 
 /** How the journal is kept. */
@@ -59,7 +59,12 @@ async function currentState(
   ctx: LoaderContext,
   known: LoadedState,
   assertLockHeld: AssertLockHeld,
+  fresh: boolean,
 ): Promise<{ positions: Map<string, LogPosition>; view: DiskView; repair: boolean }> {
+  // The lock was kept since this tracker's last successful write: nobody else wrote since.
+  if (!fresh && known.view !== null) {
+    return { positions: known.positions, view: known.view, repair: false };
+  }
   const [, snapshot, journal] = await Promise.all([
     assertLockHeld(),
     statOrNull(ctx.paths.file),
@@ -74,8 +79,9 @@ async function currentState(
 }
 
 /**
- * Writes one batch under the cross-process lock. When the files are as this tracker last left
- * them, the batch is appended to the journal as one record (O_DSYNC: on disk when the write
+ * Writes one batch under the cross-process lock, which it keeps for the next write (see
+ * `StateLock`). When the files are as this tracker last left them (the lock was kept since its last
+ * write, or two `stat`s show them unchanged), the batch is appended to the journal as one record (O_DSYNC: on disk when the write
  * returns); otherwise they are read again first, so only this batch's changes (updates, removals,
  * a clear) go on top of what other processes wrote. A clear, a repair, or a journal grown past
  * `maxJournalBytes` rewrites the state file instead (see `compact`). Resolves to exactly what is
@@ -85,15 +91,15 @@ async function currentState(
  */
 export function commitBatch(
   ctx: LoaderContext,
-  lock: StateLockOptions,
+  lock: StateLock,
   known: LoadedState,
   batch: Batch,
   sweep: boolean,
   policy: JournalPolicy,
 ): Promise<Written> {
-  return withStateLock(ctx.paths, lock, async (assertLockHeld) => {
+  return lock.run(async ({ assertLockHeld, fresh }) => {
     if (sweep) await sweepTempFiles(ctx);
-    const base = await currentState(ctx, known, assertLockHeld);
+    const base = await currentState(ctx, known, assertLockHeld, fresh);
     const { view } = base;
     const { set, del } = changesOf(base.positions, batch);
     const record = encodeRecord({ seq: view.lastSeq + 1, set, del });
@@ -128,7 +134,7 @@ export function commitBatch(
     };
     // Durable now: the tracker's map (or the one just read) becomes the new state in place.
     return { positions: applyBatch(base.positions, batch), view: after, compacted: false };
-  });
+  }, true);
 }
 
 /**
@@ -139,11 +145,11 @@ export function commitBatch(
  */
 export function compactState(
   ctx: LoaderContext,
-  lock: StateLockOptions,
+  lock: StateLock,
   known: LoadedState,
 ): Promise<Written> {
-  return withStateLock(ctx.paths, lock, async (assertLockHeld) => {
-    const base = await currentState(ctx, known, assertLockHeld);
+  return lock.run(async ({ assertLockHeld, fresh }) => {
+    const base = await currentState(ctx, known, assertLockHeld, fresh);
     if (!base.repair && base.view.records === 0) {
       return { positions: base.positions, view: base.view, compacted: false };
     }

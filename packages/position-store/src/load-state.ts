@@ -11,7 +11,7 @@ import {
   resetJournal,
 } from "./journal.js";
 import { type LoaderContext, readBackup, readStateFile } from "./state-loader.js";
-import { type StateLockOptions, withStateLock } from "./state-lock.js";
+import type { StateLock } from "./state-lock.js";
 import { describeSystemError } from "./system-error.js";
 
 /** The state a tracker starts from, and what it knows of the files (null: read them again). */
@@ -35,7 +35,7 @@ function pathOf(error: unknown, fallback: string): string {
  *
  * @throws {PositionReadError} when a state file exists but cannot be read.
  */
-export async function loadState(ctx: LoaderContext, lock: StateLockOptions): Promise<LoadedState> {
+export async function loadState(ctx: LoaderContext, lock: StateLock): Promise<LoadedState> {
   const { file } = ctx.paths;
   let unlocked: DiskState | null;
   try {
@@ -45,7 +45,7 @@ export async function loadState(ctx: LoaderContext, lock: StateLockOptions): Pro
   }
   if (unlocked !== null) return unlocked;
   try {
-    return await withStateLock(ctx.paths, lock, async (assertLockHeld) => {
+    return await lock.run(async ({ assertLockHeld }) => {
       const read = await readDiskLocked(ctx);
       if (read.repair === "none") return read;
       try {

@@ -22,7 +22,7 @@ import { loadState } from "./load-state.js";
 import { SerialQueue } from "./serial-queue.js";
 import { canonicalPosition } from "./state-format.js";
 import type { LoaderContext } from "./state-loader.js";
-import type { StateLockOptions } from "./state-lock.js";
+import { StateLock } from "./state-lock.js";
 import { statePaths } from "./state-paths.js";
 import { errnoCode } from "./system-error.js";
 import {
@@ -58,7 +58,7 @@ export class PositionTracker implements PositionStore {
   /** `<stateDir>/monitor_positions.json`. */
   readonly stateFile: string;
   readonly #ctx: LoaderContext;
-  readonly #lock: StateLockOptions;
+  readonly #lock: StateLock;
   readonly #serial = new SerialQueue();
   readonly #policy: JournalPolicy;
   readonly #compactAfterIdleMs: number;
@@ -76,7 +76,7 @@ export class PositionTracker implements PositionStore {
 
   private constructor(
     ctx: LoaderContext,
-    lock: StateLockOptions,
+    lock: StateLock,
     loaded: { positions: Map<string, LogPosition>; view: DiskView | null },
     journal: { maxJournalBytes: number; compactAfterIdleMs: number },
   ) {
@@ -135,7 +135,7 @@ export class PositionTracker implements PositionStore {
       clock: options.clock ?? systemClock,
       preserved: new Set(),
     };
-    const lock: StateLockOptions = { staleMs, timeoutMs, logger };
+    const lock = new StateLock(paths, { staleMs, timeoutMs, logger });
     return new PositionTracker(ctx, lock, await loadState(ctx, lock), journal);
   }
 
@@ -280,6 +280,7 @@ export class PositionTracker implements PositionStore {
           );
         });
       }
+      await this.#lock.release();
       await this.#policy.appender.close();
     });
     return this.#closing;

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
 import { crc32 } from "node:zlib";
-import { position, readSnapshotJson, readStateJson, recordingLogger, tempDir } from "./helpers.js";
+import {
+  lockReleased,
+  position,
+  readSnapshotJson,
+  readStateJson,
+  recordingLogger,
+  tempDir,
+} from "./helpers.js";
 
 const FILE = STATE_FILE_NAME;
 const BAK = `${STATE_FILE_NAME}.bak`;
@@ -178,6 +185,7 @@ describe("atomic, durable writes", () => {
     await writeFile(join(dir, "unrelated.tmp"), "keep me");
     const tracker = await PositionTracker.open(dir);
     await tracker.updatePosition(position());
+    await lockReleased(dir);
     expect((await readdir(dir)).sort()).toEqual([FILE, JOURNAL, "unrelated.tmp"].sort());
     await tracker.close();
   });
@@ -276,6 +284,7 @@ describe("corrupt state files", () => {
     await tracker.updatePosition(position("two"));
     await tracker.compact(); // the state file holds one and two; the .bak holds one
     await tracker.updatePosition(position("four")); // in the journal only
+    await lockReleased(dir); // corrupted while no write is going on (see the README)
     await writeFile(join(dir, FILE), "\0\0\0\0 garbage");
     await tracker.updatePosition(position("three"));
     expect(await readFile(join(dir, CORRUPT), "utf8")).toBe("\0\0\0\0 garbage");

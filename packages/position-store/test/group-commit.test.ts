@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { LogPosition } from "@agentwatch/models";
 import { describe, expect, it } from "vitest";
 import { PositionTracker, PositionWriteError, STATE_FILE_NAME } from "../src/index.js";
-import { position, readStateJson, tempDir } from "./helpers.js";
+import { lockReleased, position, readStateJson, tempDir } from "./helpers.js";
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -71,6 +71,7 @@ describe("no write when nothing changes", () => {
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 5 }));
     const file = join(dir, STATE_FILE_NAME);
     const files = [file, `${file}.journal`];
+    await lockReleased(dir);
     const before = await Promise.all(files.map((path) => stat(path)));
     const names = await readdir(dir);
     await new Promise((resolve) => setTimeout(resolve, 20)); // a write now would show in mtime
@@ -80,6 +81,7 @@ describe("no write when nothing changes", () => {
       position("a", "tmux_output", { last_byte_offset: 5 }),
     ]);
     expect(tracker.stats).toMatchObject({ writes: 2, unchangedUpdates: 3 });
+    await lockReleased(dir);
     const after = await Promise.all(files.map((path) => stat(path)));
     for (const [n, info] of after.entries()) {
       expect(info.ino).toBe(before[n]?.ino);

@@ -71,6 +71,23 @@ export function recordingLogger(): {
   return { logger, entries, warnings };
 }
 
+/**
+ * Resolves once the lock directory in `dir` is gone: a tracker keeps the lock for a few ms after
+ * a write (in case another follows), then releases it.
+ */
+export async function lockReleased(dir: string): Promise<void> {
+  const lockDir = join(dir, "monitor_positions.json.lock");
+  for (let wait = 0; wait < 500; wait++) {
+    const held = await stat(lockDir).then(
+      () => true,
+      () => false,
+    );
+    if (!held) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`${lockDir} is still there after 2.5 s`);
+}
+
 /** The parsed JSON of the state file in `dir` alone (what the Python implementation reads). */
 export async function readSnapshotJson(dir: string): Promise<Record<string, LogPosition>> {
   return JSON.parse(await readFile(join(dir, "monitor_positions.json"), "utf8")) as Record<

@@ -2,7 +2,14 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PositionLockError, PositionTracker, STATE_FILE_NAME } from "../src/index.js";
-import { position, readStateJson, spawnChild, tempDir, watchChild } from "./helpers.js";
+import {
+  lockReleased,
+  position,
+  readStateJson,
+  spawnChild,
+  tempDir,
+  watchChild,
+} from "./helpers.js";
 
 const CHILDREN = 4;
 const UPDATES = 200;
@@ -65,6 +72,28 @@ describe("several processes sharing one state dir", () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it("a tracker writing without pause keeps the lock between writes, yet lets another one in", async () => {
+    const dir = await tempDir();
+    const busy = await PositionTracker.open(dir);
+    const other = await PositionTracker.open(dir, { lockTimeoutMs: 5000 });
+    let writing = true;
+    let writes = 0;
+    const loop = (async () => {
+      while (writing)
+        await busy.updatePosition(position("busy", "tmux_output", { last_byte_offset: ++writes }));
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The busy tracker releases the kept lock after at most a second, then pauses for waiters.
+    await other.updatePosition(position("other"));
+    writing = false;
+    await loop;
+    expect(busy.stats.writes).toBe(writes);
+    const state = await readStateJson(dir);
+    expect(state["busy:tmux_output"]?.last_byte_offset).toBe(writes);
+    expect(state["other:tmux_output"]).toEqual(position("other"));
+    await Promise.all([busy.close(), other.close()]);
+  });
+
   it("a lock left by a killed process blocks only until lockStaleMs, then is taken over", async () => {
     const dir = await tempDir();
     const tracker = await PositionTracker.open(dir, { lockStaleMs: 2000, lockTimeoutMs: 500 });
@@ -80,6 +109,7 @@ describe("several processes sharing one state dir", () => {
     const patient = await PositionTracker.open(dir, { lockStaleMs: 2000 });
     await patient.updatePosition(position("after-kill"));
     expect(Object.keys(await readStateJson(dir))).toEqual(["after-kill:tmux_output"]);
+    await lockReleased(dir); // kept for a few ms after the write, then released: not left behind
     await expect(stat(join(dir, `${STATE_FILE_NAME}.lock`))).rejects.toMatchObject({
       code: "ENOENT",
     });
