@@ -1,24 +1,12 @@
-import { appendFile, truncate, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CountingStore, FakeClock, T0, makeReader, makeTempDir, removeDir } from "./helpers.js";
+import { appendFile, truncate } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { type CountingStore, type FakeClock, makeReader, useLogFixture } from "./helpers.js";
 
-let dir: string;
 let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  await writeFile(log, "a\nb\n");
-  store = new CountingStore();
-  clock = new FakeClock(T0);
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+useLogFixture({ content: "a\nb\n" }, (f) => ({ log, store, clock } = f));
 
 describe("read() and commit(): at-least-once delivery", () => {
   it("read() leaves the position where it was until commit()", async () => {

@@ -3,15 +3,13 @@ import { open as openHandle, chmod, mkdir, rm, symlink, writeFile } from "node:f
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
-  CountingStore,
-  FakeClock,
-  T0,
+  type CountingStore,
+  type FakeClock,
   makeReader,
-  makeTempDir,
   openFdsUnder,
-  removeDir,
+  useLogFixture,
 } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -22,17 +20,7 @@ let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  await writeFile(log, "a\nb\n");
-  store = new CountingStore();
-  clock = new FakeClock(T0);
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+useLogFixture({ content: "a\nb\n" }, (f) => ({ dir, log, store, clock } = f));
 
 async function fileHandlePrototype(): Promise<{ read: (...args: unknown[]) => Promise<unknown> }> {
   const probe = await openHandle(log, "r");

@@ -2,6 +2,7 @@ import { appendFile, mkdtemp, readdir, readlink, rm, utimes, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LogPosition, type PositionStore, InMemoryPositionStore } from "@agentwatch/models";
+import { afterEach, beforeEach } from "vitest";
 import { IncrementalLogReader, type IncrementalLogReaderOptions } from "../src/index.js";
 
 /** A fixed epoch for fake clocks and file mtimes (2026-01-15T10:30:00Z). */
@@ -98,4 +99,33 @@ export async function openFdsUnder(dir: string): Promise<string[]> {
     }
   }
   return found;
+}
+
+/** What {@link useLogFixture} sets up before each test. */
+export interface LogFixture {
+  readonly dir: string;
+  readonly log: string;
+  readonly store: CountingStore;
+  readonly clock: FakeClock;
+}
+
+/**
+ * Before each test: a fresh temp directory with `app.log` (holding `content`, when given), a
+ * `CountingStore` and a `FakeClock` at `clockAt` (default T0), handed to `use`; after each test the
+ * directory is removed.
+ */
+export function useLogFixture(
+  options: { readonly content?: string; readonly clockAt?: number },
+  use: (fixture: LogFixture) => void,
+): void {
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    const log = join(dir, "app.log");
+    if (options.content !== undefined) await writeFile(log, options.content);
+    use({ dir, log, store: new CountingStore(), clock: new FakeClock(options.clockAt ?? T0) });
+  });
+  afterEach(async () => {
+    if (dir !== undefined) await removeDir(dir);
+  });
 }

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { appendFile, rename, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LogPosition } from "@agentwatch/models";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CountingStore, FakeClock, T0, makeReader, makeTempDir, removeDir } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CountingStore, type FakeClock, makeReader, useLogFixture } from "./helpers.js";
 
 const md5 = (data: string | Buffer): string => createHash("md5").update(data).digest("hex");
 
@@ -12,16 +12,7 @@ let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  store = new CountingStore();
-  clock = new FakeClock(T0);
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+useLogFixture({}, (f) => ({ dir, log, store, clock } = f));
 
 describe("4. file identity", () => {
   it("stores the md5 of the first min(fingerprintBytes, offset) bytes plus device and inode", async () => {

@@ -1,32 +1,20 @@
 import { appendFile } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  CountingStore,
-  FakeClock,
+  type CountingStore,
+  type FakeClock,
   T0,
   appendAt,
   makeReader,
-  makeTempDir,
-  removeDir,
   writeAt,
+  useLogFixture,
 } from "./helpers.js";
 
-let dir: string;
 let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  store = new CountingStore();
-  clock = new FakeClock(T0);
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+useLogFixture({}, (f) => ({ log, store, clock } = f));
 
 describe("3. an unterminated last line is never split", () => {
   it("is held while the file is fresh: not returned, position before it, text in pendingPartial", async () => {

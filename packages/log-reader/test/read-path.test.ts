@@ -2,15 +2,13 @@ import { execFileSync } from "node:child_process";
 import { open as openHandle, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  CountingStore,
-  FakeClock,
-  T0,
+  type CountingStore,
+  type FakeClock,
   makeReader,
-  makeTempDir,
   openFdsUnder,
-  removeDir,
+  useLogFixture,
 } from "./helpers.js";
 
 let dir: string;
@@ -18,17 +16,10 @@ let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  await writeFile(log, "l1\nl2\nl3\nl4\nl5\n");
-  store = new CountingStore();
-  clock = new FakeClock(T0);
-});
+useLogFixture({ content: "l1\nl2\nl3\nl4\nl5\n" }, (f) => ({ dir, log, store, clock } = f));
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await removeDir(dir);
 });
 
 /** Counts the fstat calls of file handles: one per file opened by a read. */

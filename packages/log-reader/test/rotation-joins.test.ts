@@ -1,37 +1,26 @@
 import { closeSync, copyFileSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
 import { appendFile, copyFile, rename, stat, truncate, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  CountingStore,
-  FakeClock,
+  type CountingStore,
+  type FakeClock,
   T0,
   appendAt,
   makeReader,
-  makeTempDir,
-  removeDir,
   setMtime,
   writeAt,
+  useLogFixture,
 } from "./helpers.js";
 
 // The writer's output is one stream; a rotation that cuts a line is an artifact. The fragment a
 // rotated-away file ends with is the start of the new file's first line.
 
-let dir: string;
 let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  store = new CountingStore();
-  clock = new FakeClock(T0 + 10); // files written at T0 are fresh (partialLineFlushMs is 1000)
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+// files written at T0 are fresh (partialLineFlushMs is 1000)
+useLogFixture({ clockAt: T0 + 10 }, (f) => ({ log, store, clock } = f));
 
 const saved = () => store.getPosition("i", "tmux_output");
 const inodeOf = async (path: string) => (await stat(path, { bigint: true })).ino.toString();

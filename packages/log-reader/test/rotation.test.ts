@@ -9,16 +9,15 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  CountingStore,
-  FakeClock,
+  type CountingStore,
+  type FakeClock,
   T0,
   makeReader,
-  makeTempDir,
-  removeDir,
   setMtime,
   writeAt,
+  useLogFixture,
 } from "./helpers.js";
 
 const lines = (prefix: string, count: number): string[] =>
@@ -30,16 +29,8 @@ let log: string;
 let store: CountingStore;
 let clock: FakeClock;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  log = join(dir, "app.log");
-  store = new CountingStore();
-  clock = new FakeClock(T0 + 60_000); // every file written at T0 is quiet
-});
-
-afterEach(async () => {
-  await removeDir(dir);
-});
+// every file written at T0 is quiet
+useLogFixture({ clockAt: T0 + 60_000 }, (f) => ({ dir, log, store, clock } = f));
 
 describe("5. zero-loss rename rotation", () => {
   it("drains the renamed file's unread lines, then reads the new file from 0", async () => {
