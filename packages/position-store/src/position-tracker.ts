@@ -272,7 +272,7 @@ export class PositionTracker implements PositionStore {
     this.#closing ??= this.#serial.run(async () => {
       clearTimeout(this.#idleTimer);
       // Only this tracker's own records: a tracker that only read leaves the files as they are.
-      if (this.#appendedSinceCompaction && (this.#view?.records ?? 0) > 0) {
+      if (this.#appendedSinceCompaction && (this.#view === null || this.#view.records > 0)) {
         await this.#compactNow().catch((error: unknown) => {
           this.#ctx.logger.warn(
             { file: this.stateFile, error: (error as Error).message },
