@@ -94,11 +94,11 @@ export function commitBatch(
   lock: StateLock,
   known: LoadedState,
   batch: Batch,
-  sweep: boolean,
   policy: JournalPolicy,
 ): Promise<Written> {
   return lock.run(async ({ assertLockHeld, fresh }) => {
-    if (sweep) await sweepTempFiles(ctx);
+    // Temp files are only made under the lock: any found on taking it were left by a dead writer.
+    if (fresh) await sweepTempFiles(ctx);
     const base = await currentState(ctx, known, assertLockHeld, fresh);
     const { view } = base;
     const { set, del } = changesOf(base.positions, batch);

@@ -67,7 +67,6 @@ export class PositionTracker implements PositionStore {
   #view: DiskView | null;
   #queued: Batch | undefined;
   #inflight: Batch | undefined;
-  #swept = false;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** This tracker appended records that no compaction has folded in yet. */
   #appendedSinceCompaction = false;
@@ -374,12 +373,10 @@ export class PositionTracker implements PositionStore {
         this.#lock,
         { positions: this.#committed, view: this.#view },
         batch,
-        !this.#swept,
         this.#policy,
       );
       this.#adopt(written);
       if (!written.compacted) this.#appendedSinceCompaction = true;
-      this.#swept = true;
       this.#stats.writes++;
       this.#stats.changesWritten += batch.changes.size;
       batch.settle();

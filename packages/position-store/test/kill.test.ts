@@ -75,6 +75,8 @@ describe("SIGKILL at random moments", () => {
         await rm(`${file}.lock`, { recursive: true, force: true });
       }
       for (const warm of pool) warm.process.kill("SIGKILL");
+      // No writer may be alive while the sweep below is checked.
+      await Promise.all(pool.map((warm) => warm.watch.exited));
       expect(totalAcks).toBeGreaterThan(KILLS);
 
       const { logger, warnings } = recordingLogger();
@@ -87,7 +89,12 @@ describe("SIGKILL at random moments", () => {
       }
       await tracker.clearAllPositions(); // a write under the lock sweeps the killed writers' temp files
       expect(warnings()).toEqual([]);
-      expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+      // The pids in a temp file's name tell who left it, should this ever fail.
+      const pids = `this process ${process.pid}, children ${started.map((c) => c.pid).join(" ")}`;
+      expect(
+        (await readdir(dir)).filter((name) => name.endsWith(".tmp")),
+        pids,
+      ).toEqual([]);
       await tracker.close();
     },
   );
