@@ -64,6 +64,9 @@ async function backupCurrent(paths: StatePaths, logger: Logger): Promise<void> {
       await handle.sync().finally(() => handle.close());
     }
     await rename(temp, paths.bak);
+    // When the .bak already is that very file (a write stopped between this and its rename),
+    // rename() succeeds without doing anything and the temp name stays: remove it.
+    await unlink(temp).catch(() => {});
   } catch (error) {
     await unlink(temp).catch(() => {});
     if (errnoCode(error) === "ENOENT") return; // no current file: nothing to keep

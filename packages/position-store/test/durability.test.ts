@@ -1,5 +1,5 @@
 import { watch } from "node:fs";
-import { mkdir, readFile, readdir, stat, utimes, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
@@ -152,6 +152,24 @@ describe("atomic, durable writes", () => {
     await reader;
     expect(reads).toBeGreaterThan(10);
     expect((await readStateJson(dir))["agent:tmux_output"]?.last_byte_offset).toBe(150);
+    await tracker.close();
+  });
+
+  it("a .bak that already is the state file (a write stopped before its rename) leaves no temp file", async () => {
+    const dir = await tempDir();
+    const setup = await PositionTracker.open(dir);
+    await setup.updatePosition(position("a"));
+    await setup.close();
+    // What a writer killed between keeping the .bak and renaming its new state file leaves.
+    await rm(join(dir, BAK), { force: true });
+    await link(join(dir, FILE), join(dir, BAK));
+    const before = await readFile(join(dir, FILE), "utf8");
+    const tracker = await PositionTracker.open(dir);
+    await tracker.updatePosition(position("b"));
+    await tracker.compact();
+    await lockReleased(dir);
+    expect((await readdir(dir)).sort()).toEqual([FILE, BAK, JOURNAL]);
+    expect(await readFile(join(dir, BAK), "utf8")).toBe(before);
     await tracker.close();
   });
 
