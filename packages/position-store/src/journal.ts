@@ -195,7 +195,7 @@ export async function readDiskLocked(ctx: LoaderContext): Promise<LockedRead> {
   const { header, records, problem } = journal.parsed;
   if (header === null) {
     // Empty, or a header cut by a crash (never used), or a damaged header.
-    if (problem !== null) await keepDamagedJournal(ctx, problem);
+    if (problem !== null) await preserveCorrupt(ctx, ctx.paths.journal, problem);
     return {
       positions,
       view: viewOf(snapshot, journal, false),
@@ -206,7 +206,7 @@ export async function readDiskLocked(ctx: LoaderContext): Promise<LockedRead> {
     // The journal continued a file that is now unusable: its records are still the newest
     // positions of their keys, so they go on top of the backup.
     applyRecords(positions, records);
-    if (problem !== null) await keepDamagedJournal(ctx, problem);
+    if (problem !== null) await preserveCorrupt(ctx, ctx.paths.journal, problem);
     return { positions, view: viewOf(snapshot, journal, false), repair: "compact" };
   }
   if (header.base !== snapshot.identity) {
@@ -224,7 +224,7 @@ export async function readDiskLocked(ctx: LoaderContext): Promise<LockedRead> {
     };
   }
   applyRecords(positions, records);
-  if (problem !== null) await keepDamagedJournal(ctx, problem);
+  if (problem !== null) await preserveCorrupt(ctx, ctx.paths.journal, problem);
   return {
     positions,
     view: viewOf(snapshot, journal, true),
@@ -241,10 +241,6 @@ async function foldedByCompaction(ctx: LoaderContext, base: string | null): Prom
   const bak = await statOrNull(ctx.paths.bak).catch(() => null);
   if (bak === null) return base === null;
   return snapshotIdentity(bak) === base;
-}
-
-async function keepDamagedJournal(ctx: LoaderContext, problem: string): Promise<void> {
-  await preserveCorrupt(ctx, ctx.paths.journal, problem);
 }
 
 /**

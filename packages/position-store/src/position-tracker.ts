@@ -28,7 +28,7 @@ import { errnoCode } from "./system-error.js";
 import {
   type PositionTrackerOptions,
   type PositionTrackerStats,
-  positiveMs,
+  positiveOption,
 } from "./tracker-options.js";
 import { type Batch, createBatch } from "./write-batch.js";
 
@@ -95,7 +95,7 @@ export class PositionTracker implements PositionStore {
    *
    * @throws {StateDirError} when the directory cannot be created or is not a directory.
    * @throws {PositionReadError} when the state file exists but cannot be read.
-   * @throws {PositionStoreError} with code `INVALID_OPTIONS` for a non-positive lock time.
+   * @throws {PositionStoreError} with code `INVALID_OPTIONS` for a non-positive time or size option.
    * @example
    * const tracker = await PositionTracker.open(config.state_dir, { logger, lockStaleMs: 10_000 });
    */
@@ -103,15 +103,15 @@ export class PositionTracker implements PositionStore {
     stateDir: string,
     options: PositionTrackerOptions = {},
   ): Promise<PositionTracker> {
-    const staleMs = positiveMs("lockStaleMs", options.lockStaleMs ?? 10_000);
-    const timeoutMs = positiveMs("lockTimeoutMs", options.lockTimeoutMs ?? 3 * staleMs);
+    const staleMs = positiveOption("lockStaleMs", options.lockStaleMs ?? 10_000);
+    const timeoutMs = positiveOption("lockTimeoutMs", options.lockTimeoutMs ?? 3 * staleMs);
     const journal = {
-      maxJournalBytes: positiveMs(
+      maxJournalBytes: positiveOption(
         "maxJournalBytes",
         options.maxJournalBytes ?? 4 * 1024 * 1024,
         "bytes",
       ),
-      compactAfterIdleMs: positiveMs("compactAfterIdleMs", options.compactAfterIdleMs ?? 1000),
+      compactAfterIdleMs: positiveOption("compactAfterIdleMs", options.compactAfterIdleMs ?? 1000),
     };
     const logger = options.logger ?? silentLogger;
     const paths = statePaths(stateDir);

@@ -38,8 +38,8 @@ export interface PositionTrackerStats {
   readonly unchangedUpdates: number;
 }
 
-/** `value` if it is a positive, finite number (of `unit`). */
-export function positiveMs(name: string, value: number, unit = "milliseconds"): number {
+/** `value` if it is a positive, finite number (of `unit`); otherwise an `INVALID_OPTIONS` error. */
+export function positiveOption(name: string, value: number, unit = "milliseconds"): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new PositionStoreError(
       `invalid ${name}: expected a positive number of ${unit}, got ${String(value)}`,
