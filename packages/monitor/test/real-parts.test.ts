@@ -2,23 +2,15 @@ import { appendFileSync } from "node:fs";
 import { analyzeActivity } from "@agentwatch/activity";
 import { SCENARIOS, expectedLines, simulatedBytes } from "@agentwatch/agent-sim";
 import { SummaryGenerator } from "@agentwatch/summarizer";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MonitoredSummary, SummaryGeneratorLike } from "../src/index.js";
 import { FakeClock } from "./helpers/fake-clock.js";
-import { type Harness, Workspace, harness } from "./helpers/workspace.js";
+import { type Harness, type Workspace, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
-beforeEach(async () => {
-  ws = await Workspace.create();
-});
-
-afterEach(async () => {
-  await h?.service.stop({ timeoutMs: 5_000 });
-  h = undefined;
-  await ws.remove();
-});
+useWorkspace((created) => (ws = created));
 
 /** The real generator, with its calls counted. */
 function counted(real: SummaryGenerator): SummaryGeneratorLike & { calls: [string, string[]][] } {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AgentsFileError,
   type MonitoredSummary,
@@ -10,28 +10,12 @@ import {
   globSource,
   layoutSource,
 } from "../src/index.js";
-import { type Harness, Workspace, harness } from "./helpers/workspace.js";
-
-const POLL_MS = 12_000;
+import { type Harness, type Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
-beforeEach(async () => {
-  ws = await Workspace.create();
-});
-
-afterEach(async () => {
-  await h?.service.stop({ timeoutMs: 5_000 });
-  h = undefined;
-  await ws.remove();
-});
-
-async function cycle(harnessed: Harness) {
-  const stats = await harnessed.service.runOnce();
-  harnessed.clock.advance(POLL_MS);
-  return stats;
-}
+useWorkspace((created) => (ws = created));
 
 /** The event types of the last cycle, with the instance id where there is one. */
 function lastCycle(harnessed: Harness): string[] {

@@ -1,32 +1,15 @@
 import { appendFileSync } from "node:fs";
 import { expectedLines, simulatedBytes, SCENARIOS, SeededRandom } from "@agentwatch/agent-sim";
 import type { AgentSummary } from "@agentwatch/models";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MonitoredSummary, SummaryStoreLike } from "../src/index.js";
 import { analyzeCalls } from "./helpers/fake-analyze.js";
-import { type Harness, Workspace, harness } from "./helpers/workspace.js";
-
-const POLL_MS = 12_000;
+import { type Harness, Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
-beforeEach(async () => {
-  ws = await Workspace.create();
-});
-
-afterEach(async () => {
-  await h?.service.stop({ timeoutMs: 5_000 });
-  h = undefined;
-  await ws.remove();
-});
-
-/** Runs one cycle, then moves the fake clock to the next poll. */
-async function cycle(harnessed: Harness) {
-  const stats = await harnessed.service.runOnce();
-  harnessed.clock.advance(POLL_MS);
-  return stats;
-}
+useWorkspace((created) => (ws = created));
 
 /** The bytes of a simulated agent cut after its last complete line. */
 function completeLines(seed: number, writes: number): Uint8Array {

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AgentProcessingError, LogReaderLike } from "../src/index.js";
-import { type Harness, Workspace, harness } from "./helpers/workspace.js";
+import { type Harness, Workspace, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
-beforeEach(async () => {
-  ws = await Workspace.create();
-});
-
-afterEach(async () => {
-  await h?.service.stop({ timeoutMs: 5_000 });
-  h = undefined;
-  await ws.remove();
-});
+useWorkspace((created) => (ws = created));
 
 describe("MonitoringService failure isolation", () => {
   it("retries a failing agent after a backoff that doubles, up to 300 s, and resets on success", async () => {

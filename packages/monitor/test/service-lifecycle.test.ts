@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PositionTracker } from "@agentwatch/position-store";
 import {
   type CycleStats,
@@ -7,20 +7,18 @@ import {
   ServiceAlreadyStartedError,
   ServiceStoppedError,
 } from "../src/index.js";
-import { type Harness, TEST_SETTINGS, Workspace, harness } from "./helpers/workspace.js";
+import {
+  type Harness,
+  TEST_SETTINGS,
+  type Workspace,
+  harness,
+  useWorkspace,
+} from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
-beforeEach(async () => {
-  ws = await Workspace.create();
-});
-
-afterEach(async () => {
-  await h?.service.stop({ timeoutMs: 5_000 });
-  h = undefined;
-  await ws.remove();
-});
+useWorkspace((created) => (ws = created));
 
 /** Starts the loop and resolves with the first `count` cycle stats, then stops it. */
 async function runCycles(harnessed: Harness, count: number, each?: (n: number) => void) {

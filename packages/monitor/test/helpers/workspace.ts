@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { IncrementalLogReader } from "@agentwatch/log-reader";
 import { PositionTracker } from "@agentwatch/position-store";
 import { SummaryStore } from "@agentwatch/summary-store";
+import { afterEach, beforeEach } from "vitest";
 import {
   type MonitorEventName,
   type MonitorEvents,
@@ -97,6 +98,9 @@ export interface Harness {
 }
 
 /** Builds a harness; `parts` replaces any part, `settings` any setting. */
+/** Harnesses made since the last {@link useWorkspace} clean-up: each is stopped after its test. */
+const made: Harness[] = [];
+
 export async function harness(
   ws: Workspace,
   settings: Partial<MonitorSettings> = {},
@@ -150,7 +154,7 @@ export async function harness(
       events.push({ type, payload } as Recorded);
     });
   }
-  return {
+  const result: Harness = {
     service,
     clock,
     generator: (parts.generator as FakeGenerator | undefined) ?? generator,
@@ -162,4 +166,29 @@ export async function harness(
         .filter((event) => event.type === type)
         .map((event) => event.payload as MonitorEvents[E]),
   };
+  made.push(result);
+  return result;
+}
+
+/**
+ * Before each test, a fresh {@link Workspace} handed to `use`; after it, every harness made during
+ * the test is stopped (which closes its tracker) and the workspace removed.
+ */
+export function useWorkspace(use: (ws: Workspace) => void): void {
+  let ws: Workspace | undefined;
+  beforeEach(async () => {
+    ws = await Workspace.create();
+    use(ws);
+  });
+  afterEach(async () => {
+    for (const h of made.splice(0)) await h.service.stop({ timeoutMs: 5_000 });
+    await ws?.remove();
+  });
+}
+
+/** Runs one cycle, then moves the harness's fake clock to the next poll (12 s by default). */
+export async function cycle(harnessed: Harness, pollMs = 12_000) {
+  const stats = await harnessed.service.runOnce();
+  harnessed.clock.advance(pollMs);
+  return stats;
 }
