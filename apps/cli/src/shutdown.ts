@@ -30,3 +30,17 @@ export async function runUntilSignal<T>(
     grace.uninstall();
   }
 }
+
+/** Resolves when `signal` aborts or after `ms` (never, when `ms` is undefined), whichever is first. */
+export function untilAborted(signal: AbortSignal, ms?: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = ms === undefined ? undefined : setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -5,7 +5,7 @@ import { type RunningAgent, SIM_AGENTS, nextRun, startAgent } from "@agentwatch/
 import { colors } from "@agentwatch/term-ui";
 import { type CommandContext, commandContext, type GlobalFlags, print } from "../context.js";
 import { renderSummaryTable, summaryLine } from "../summary-view.js";
-import { runUntilSignal } from "../shutdown.js";
+import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { attachView, buildService } from "./watch.js";
 
 /** Flags of `agentwatch demo`. */
@@ -55,10 +55,7 @@ export async function demoCommand(
     });
     await runUntilSignal(async (signal) => {
       service.start();
-      await new Promise<void>((done) => {
-        const timer = setTimeout(done, durationMs);
-        signal.addEventListener("abort", () => (clearTimeout(timer), done()), { once: true });
-      });
+      await untilAborted(signal, durationMs);
       await Promise.allSettled(agents.splice(0).map((agent) => agent.stop()));
       await service.stop({ timeoutMs: 10_000 });
     });

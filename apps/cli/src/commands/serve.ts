@@ -5,7 +5,7 @@ import { createServer } from "@agentwatch/server";
 import { SummaryStore } from "@agentwatch/summary-store";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
-import { runUntilSignal } from "../shutdown.js";
+import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { type WatchFlags, buildService } from "./watch.js";
 
 /** The built dashboard (`@agentwatch/dashboard`'s `dist`). */
@@ -49,12 +49,10 @@ export async function serveCommand(
   print(context, `listening on ${url}`);
   await runUntilSignal(async (signal) => {
     service.start();
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      if (flags.durationSeconds !== undefined)
-        setTimeout(resolve, flags.durationSeconds * 1000).unref();
-    });
+    await untilAborted(
+      signal,
+      flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
+    );
     await server.close();
     await service.stop({ timeoutMs: 10_000 });
   });

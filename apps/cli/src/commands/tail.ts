@@ -3,7 +3,7 @@ import { IncrementalLogReader } from "@agentwatch/log-reader";
 import { InMemoryPositionStore } from "@agentwatch/models";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
-import { runUntilSignal } from "../shutdown.js";
+import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { type SourceFlags, sourceFromFlags } from "../sources.js";
 
 /** Flags of `agentwatch tail`. */
@@ -69,10 +69,7 @@ export async function tailCommand(
         context.logger.warn(result.error, `cannot read ${agent.log_file_path}`);
       show(result.lines);
       if (result.hasMore) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, flags.intervalMs);
-        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      await untilAborted(signal, flags.intervalMs);
     }
   });
 }

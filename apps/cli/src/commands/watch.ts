@@ -8,7 +8,7 @@ import { colors } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { createGenerator } from "../generator.js";
-import { runUntilSignal } from "../shutdown.js";
+import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { type SourceFlags, sourceFromFlags } from "../sources.js";
 import { type ShownSummary, renderSummaryTable, summaryLine } from "../summary-view.js";
 
@@ -110,12 +110,10 @@ export async function watchCommand(context: CommandContext, flags: WatchFlags): 
   }
   await runUntilSignal(async (signal) => {
     service.start();
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      if (flags.durationSeconds !== undefined)
-        setTimeout(resolve, flags.durationSeconds * 1000).unref();
-    });
+    await untilAborted(
+      signal,
+      flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
+    );
     const { timedOut } = await service.stop({ timeoutMs: 10_000 });
     if (timedOut)
       context.logger.warn(
