@@ -37,6 +37,21 @@ describe("ChunkReader", () => {
     await io.close();
   });
 
+  it("hands the current chunk's buffer over: later reads and close() never reuse it", async () => {
+    const io = new ChunkReader(fh, null);
+    const chunk = await io.read(0, 5);
+    expect(io.currentBytes).toBe(4096); // buffers are powers of two, at least 4 KiB
+    const taken = io.takeCurrent();
+    expect(taken?.buffer).toBe(chunk.buffer);
+    expect(io.takeCurrent()).toBeNull();
+    expect(io.currentBytes).toBe(0);
+    const next = await io.read(5, 5);
+    await io.close(); // gives `next`'s buffer back, not `taken`
+    expect(takeBuffer(5).buffer).toBe(next.buffer);
+    expect(takeBuffer(5).buffer).not.toBe(taken?.buffer);
+    expect(chunk.toString()).toBe("01234");
+  });
+
   it("does not use a read issued ahead at another offset", async () => {
     const io = new ChunkReader(fh, null);
     io.readAhead(3, 4);
@@ -102,10 +117,18 @@ describe("read buffers", () => {
     expect(takeBuffer(70_000)).toBe(buf);
   });
 
-  it("the first read is sized for the lines wanted, within [first, 2 * first] and at most max", () => {
-    expect(firstChunkSize(200)).toBe(DEFAULT_CHUNKS.first);
-    expect(firstChunkSize(800)).toBe(102_400);
-    expect(firstChunkSize(10_000)).toBe(2 * DEFAULT_CHUNKS.first);
-    expect(firstChunkSize(5, { first: 4, max: 6 })).toBe(6);
+  it("the first read is sized for the lines wanted, within [first, 2 * first] and at most max when decoding as it reads", () => {
+    expect(firstChunkSize(200, true)).toBe(DEFAULT_CHUNKS.first);
+    expect(firstChunkSize(800, true)).toBe(102_400);
+    expect(firstChunkSize(10_000, true)).toBe(2 * DEFAULT_CHUNKS.first);
+    expect(firstChunkSize(5, true, { first: 4, max: 6 })).toBe(6);
+  });
+
+  it("the first read is sized for all the lines wanted, within [first, max], when decoding comes later", () => {
+    expect(firstChunkSize(200, false)).toBe(DEFAULT_CHUNKS.first);
+    expect(firstChunkSize(2_000, false)).toBe(256_000);
+    expect(firstChunkSize(10_000, false)).toBe(DEFAULT_CHUNKS.max);
+    expect(firstChunkSize(Number.POSITIVE_INFINITY, false)).toBe(DEFAULT_CHUNKS.max);
+    expect(firstChunkSize(1, false, { first: 200, max: 1000 })).toBe(200);
   });
 });

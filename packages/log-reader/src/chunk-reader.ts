@@ -10,12 +10,23 @@ export interface ChunkSizes {
 export const DEFAULT_CHUNKS: ChunkSizes = Object.freeze({ first: 64 * 1024, max: 1024 * 1024 });
 
 /**
- * The size of a scan's first read: room for `maxLines` lines of about 128 bytes, within
- * [first, 2 * first] (and at most `max`). Later reads double in size and are issued while the
- * chunk before them is decoded, so a small first read starts the decoding sooner.
+ * The size of a scan's first read: room for `maxLines` lines of about 128 bytes, at least `first`
+ * and at most `max`. A scan that decodes as it reads (`decoding`) starts with at most
+ * `2 * first`: later reads double in size and are issued while the chunk before them is decoded,
+ * so a small first read starts the decoding sooner. A scan that only finds where lines end (the
+ * decoding comes later) is quicker than the reads and waits for each of them: it reads all it
+ * needs at once.
  */
-export function firstChunkSize(maxLines: number, chunks: ChunkSizes = DEFAULT_CHUNKS): number {
-  return Math.min(chunks.max, Math.max(chunks.first, Math.min(maxLines * 128, chunks.first * 2)));
+export function firstChunkSize(
+  maxLines: number,
+  decoding: boolean,
+  chunks: ChunkSizes = DEFAULT_CHUNKS,
+): number {
+  const wanted = maxLines * 128;
+  return Math.min(
+    chunks.max,
+    Math.max(chunks.first, decoding ? Math.min(wanted, chunks.first * 2) : wanted),
+  );
 }
 
 /** Reads `length` bytes at `position` unless the file ends first; returns the count read. */
@@ -152,6 +163,21 @@ export class ChunkReader {
     const buf = (this.#current = takeBuffer(length));
     const got = await readFully(this.#fh, buf, length, position);
     return buf.subarray(0, got);
+  }
+
+  /** The length of the buffer holding the chunk last returned by {@link ChunkReader.read}. */
+  get currentBytes(): number {
+    return this.#current?.length ?? 0;
+  }
+
+  /**
+   * Hands the buffer of the chunk last returned by {@link ChunkReader.read} over to the caller,
+   * who gives it back (or drops it) once done; null when it was handed over already.
+   */
+  takeCurrent(): Buffer | null {
+    const current = this.#current;
+    this.#current = null;
+    return current;
   }
 
   /** Waits for a read in flight, and keeps the buffers for reuse. */

@@ -2,6 +2,7 @@ import { countNewlines, findNewestLines } from "./backward-scan.js";
 import { readFully } from "./chunk-reader.js";
 import { type LineHead, scanLines } from "./line-scanner.js";
 import type { Segment } from "./read-plan.js";
+import { ScannedLines } from "./scanned-lines.js";
 
 /** How to consume a planned read. */
 export interface ConsumeOptions {
@@ -10,11 +11,13 @@ export interface ConsumeOptions {
   readonly skipBacklog: boolean;
   /** Whether a file last modified at `mtimeMs` is quiet enough to flush its unterminated last line. */
   readonly quiet: (mtimeMs: number) => boolean;
+  /** Leave runs of short lines undecoded until `lines.decode()` (see `ScanRequest.deferDecode`). */
+  readonly deferDecode: boolean;
 }
 
 /** Where a read stopped and what it returned. */
 export interface Consumed {
-  readonly lines: string[];
+  readonly lines: ScannedLines;
   /** The segment the position ends in. */
   readonly segment: Segment;
   readonly offset: number;
@@ -127,13 +130,13 @@ export async function consumeSegments(
     ? await skipAhead(segments, options, tailQuiet)
     : { index: 0, offset: segments[0]!.start, line: segments[0]!.line, skipped: 0 };
   let { index, offset, line } = start;
-  let lines: string[] = [];
+  const lines = new ScannedLines();
   let pendingPartial: string | null = null;
   let budgetHit = false;
   let carried: Carried | null = null;
   for (;;) {
     const segment = segments[index]!;
-    const remaining = options.maxLines - lines.length;
+    const remaining = options.maxLines - lines.count;
     if (remaining <= 0) {
       budgetHit = true;
       break;
@@ -149,11 +152,12 @@ export async function consumeSegments(
       flushPartial: last ? tailQuiet : !joins && options.quiet(segment.file.mtimeMs),
       prefix: carried?.head,
       ahead: segment.file.ahead,
+      deferDecode: options.deferDecode,
     });
-    if (lines.length === 0) lines = scan.lines;
-    else for (const text of scan.lines) lines.push(text);
+    const scanned = scan.lines.count;
+    lines.append(scan.lines);
     budgetHit = scan.stop === "budget";
-    if (carried !== null && scan.lines.length > 0) {
+    if (carried !== null && scanned > 0) {
       // The carried fragment went out as the start of the first line.
       if (scan.offset === segment.start && segment.file.size <= segment.start) {
         // Nothing followed it: it was flushed alone, as the last line of the file it is in.
@@ -164,7 +168,7 @@ export async function consumeSegments(
       carried = null;
     }
     offset = scan.offset;
-    line += scan.lines.length;
+    line += scanned;
     if (scan.stop === "partial") {
       if (!joins) {
         pendingPartial = scan.partial;

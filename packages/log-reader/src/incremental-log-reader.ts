@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { type LogPosition, positionKey } from "@agentwatch/models";
 import { CommitGuard } from "./commit-guard.js";
 import { ReadFailure, toReadError } from "./open-log.js";
@@ -6,7 +7,13 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import { type Attempt, type ReaderMemory, attemptRead, emptyResult } from "./read-attempt.js";
+import {
+  type Attempt,
+  type ReaderMemory,
+  attemptRead,
+  emptyAttempt,
+  emptyResult,
+} from "./read-attempt.js";
 import { readLastLines } from "./read-last-lines.js";
 import type { PendingRead, ReadResult } from "./read-result.js";
 
@@ -63,6 +70,32 @@ export class IncrementalLogReader {
     logFilePath: string,
     logType = "tmux_output",
   ): Promise<PendingRead> {
+    const { attempt, base, generation } = await this.#attempt(
+      instanceId,
+      logFilePath,
+      logType,
+      false,
+    );
+    const lines = attempt.lines();
+    await attempt.closed;
+    let committing: Promise<void> | undefined;
+    const commit = (): Promise<void> => {
+      committing ??= this.#guard.commit(base, attempt.next, generation).catch((error: unknown) => {
+        committing = undefined; // a failed save may be retried
+        throw error;
+      });
+      return committing;
+    };
+    return { ...attempt.found, lines, commit };
+  }
+
+  /** One read of a log from the position a new read starts from; never throws. */
+  async #attempt(
+    instanceId: string,
+    logFilePath: string,
+    logType: string,
+    deferDecode: boolean,
+  ): Promise<{ attempt: Attempt; base: LogPosition | undefined; generation: number }> {
     let base: LogPosition | undefined;
     let attempt: Attempt;
     const generation = this.#guard.generation(positionKey(String(instanceId), String(logType)));
@@ -80,6 +113,7 @@ export class IncrementalLogReader {
         logFilePath,
         logType,
         base,
+        deferDecode,
       );
     } catch (error) {
       const readError = toReadError(
@@ -90,14 +124,15 @@ export class IncrementalLogReader {
         { err: error, instanceId, path: logFilePath, code: readError.code },
         readError.message,
       );
-      attempt = { result: emptyResult(base?.last_line_number ?? 0, readError), next: null };
+      attempt = emptyAttempt(base?.last_line_number ?? 0, readError);
     }
-    return this.#pending(attempt, base, generation);
+    return { attempt, base, generation };
   }
 
   /**
    * Reads the new complete lines of a log and commits the position before resolving (the seed's
-   * one-step form). Never throws; a failed save gives no lines and a `POSITION_STORE_FAILED` error.
+   * one-step form). The durable write of the position runs while the lines are decoded. Never
+   * throws; a failed save gives no lines and a `POSITION_STORE_FAILED` error.
    *
    * @example
    * const { lines, totalLines } = await reader.readNewContent("agent-1", logPath);
@@ -124,19 +159,29 @@ export class IncrementalLogReader {
     logFilePath: string,
     logType: string,
   ): Promise<ReadResult> {
-    const { commit, ...result } = await this.read(instanceId, logFilePath, logType);
-    if (result.error !== null) return result;
-    try {
-      await commit();
-    } catch (error) {
-      const message = `cannot save the position of ${instanceId}:${logType} (${logFilePath}): ${
-        error instanceof Error ? error.message : String(error)
-      }; the same lines will be read again`;
-      this.#options.logger.warn({ err: error, instanceId, path: logFilePath }, message);
-      const before = this.#guard.current(instanceId, logType);
-      return emptyResult(before?.last_line_number ?? 0, { code: "POSITION_STORE_FAILED", message });
-    }
-    return result;
+    const { attempt, base, generation } = await this.#attempt(
+      instanceId,
+      logFilePath,
+      logType,
+      true,
+    );
+    // The position is written while the lines are decoded and the files closed: the write is
+    // issued through promise callbacks, which all run before the next turn of the event loop.
+    const saved = this.#guard.commit(base, attempt.next, generation).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    if (attempt.next !== null) await nextTurn();
+    const lines = attempt.lines();
+    const [failed] = await Promise.all([saved, attempt.closed]);
+    if (failed === null) return { ...attempt.found, lines };
+    const { error } = failed;
+    const message = `cannot save the position of ${instanceId}:${logType} (${logFilePath}): ${
+      error instanceof Error ? error.message : String(error)
+    }; the same lines will be read again`;
+    this.#options.logger.warn({ err: error, instanceId, path: logFilePath }, message);
+    const before = this.#guard.current(instanceId, logType);
+    return emptyResult(before?.last_line_number ?? 0, { code: "POSITION_STORE_FAILED", message });
   }
 
   /**
@@ -182,18 +227,5 @@ export class IncrementalLogReader {
     const removed = await this.#options.positionTracker.removePosition(instanceId, logType);
     this.#options.logger.info({ instanceId, logType }, "position reset");
     return removed;
-  }
-
-  #pending(attempt: Attempt, base: LogPosition | undefined, generation: number): PendingRead {
-    const { result, next } = attempt;
-    let committing: Promise<void> | undefined;
-    const commit = (): Promise<void> => {
-      committing ??= this.#guard.commit(base, next, generation).catch((error: unknown) => {
-        committing = undefined; // a failed save may be retried
-        throw error;
-      });
-      return committing;
-    };
-    return { ...result, commit };
   }
 }

@@ -7,7 +7,7 @@ import { findNewestLines } from "./backward-scan.js";
 import { hostileBytes } from "../test/hostile-bytes.js";
 import { ReadAhead } from "./chunk-reader.js";
 import { GROUP_BYTES, decodeLine } from "./line-decode.js";
-import { scanLines } from "./line-scanner.js";
+import { MAX_UNDECODED_BYTES, scanLines } from "./line-scanner.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -87,7 +87,8 @@ describe("scanLines with tiny chunks", () => {
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 12 }),
         fc.boolean(),
-        async (bytes, first, maxLines, maxLineBytes, flushPartial) => {
+        fc.boolean(),
+        async (bytes, first, maxLines, maxLineBytes, flushPartial, deferDecode) => {
           const expected = reference(bytes, maxLineBytes);
           const scan = await withFile(bytes, (fh) =>
             scanLines(fh, {
@@ -97,11 +98,14 @@ describe("scanLines with tiny chunks", () => {
               maxLineBytes,
               flushPartial,
               chunks: { first, max: first * 2 },
+              deferDecode,
             }),
           );
-          expect(scan.lines).toEqual(expectedLines(expected, maxLines, flushPartial));
+          const lines = scan.lines.decode();
+          expect(lines).toEqual(expectedLines(expected, maxLines, flushPartial));
+          expect(scan.lines.count).toBe(lines.length);
           if (scan.stop === "budget") {
-            expect(scan.lines).toHaveLength(maxLines);
+            expect(lines).toHaveLength(maxLines);
             expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
           } else if (scan.stop === "partial") {
             expect(flushPartial).toBe(false);
@@ -110,9 +114,7 @@ describe("scanLines with tiny chunks", () => {
           } else {
             expect(scan.offset).toBe(bytes.length);
             // everything was read: every line, not just the first maxLines
-            expect(scan.lines).toEqual(
-              expectedLines(expected, Number.POSITIVE_INFINITY, flushPartial),
-            );
+            expect(lines).toEqual(expectedLines(expected, Number.POSITIVE_INFINITY, flushPartial));
           }
         },
       ),
@@ -163,7 +165,8 @@ describe("scanLines with a prefix carried from another file", () => {
         content,
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 1, max: 12 }),
-        async (before, after, first, maxLineBytes) => {
+        fc.boolean(),
+        async (before, after, first, maxLineBytes, deferDecode) => {
           const chunks = { first, max: first * 2 };
           const expected = reference(Buffer.concat([before, after]), maxLineBytes);
           const a = await withFile(before, (fh) =>
@@ -174,6 +177,7 @@ describe("scanLines with a prefix carried from another file", () => {
               maxLineBytes,
               flushPartial: false,
               chunks,
+              deferDecode,
             }),
           );
           expect(a.stop === "partial").toBe(a.tail !== null);
@@ -186,10 +190,11 @@ describe("scanLines with a prefix carried from another file", () => {
               flushPartial: true,
               prefix: a.tail ?? undefined,
               chunks,
+              deferDecode,
             }),
           );
           const all = expected.tail === null ? expected.lines : [...expected.lines, expected.tail];
-          expect([...a.lines, ...b.lines]).toEqual(all);
+          expect([...a.lines.decode(), ...b.lines.decode()]).toEqual(all);
         },
       ),
       { numRuns: 300 },
@@ -232,12 +237,20 @@ describe("scanLines with the default chunk sizes", () => {
         fc.constantFrom(1, 3, 50, 1000, Number.POSITIVE_INFINITY),
         fc.constantFrom(5, 100, GROUP_BYTES - 1, GROUP_BYTES, GROUP_BYTES + 1, 30_000, 1_048_576),
         fc.boolean(),
-        async (bytes, maxLines, maxLineBytes, flushPartial) => {
+        fc.boolean(),
+        async (bytes, maxLines, maxLineBytes, flushPartial, deferDecode) => {
           const expected = reference(bytes, maxLineBytes);
           const scan = await withFile(bytes, (fh) =>
-            scanLines(fh, { start: 0, end: bytes.length, maxLines, maxLineBytes, flushPartial }),
+            scanLines(fh, {
+              start: 0,
+              end: bytes.length,
+              maxLines,
+              maxLineBytes,
+              flushPartial,
+              deferDecode,
+            }),
           );
-          expect(scan.lines).toEqual(expectedLines(expected, maxLines, flushPartial));
+          expect(scan.lines.decode()).toEqual(expectedLines(expected, maxLines, flushPartial));
           if (scan.stop === "budget") {
             expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
           } else if (scan.stop === "partial") {
@@ -252,52 +265,119 @@ describe("scanLines with the default chunk sizes", () => {
     );
   });
 
-  it("stops inside a decoded group at exactly maxLines, at the end of the last line returned", async () => {
-    const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
-    const bytes = Buffer.from(lines.map((line) => `${line}\r\n`).join(""));
-    const scan = await withFile(bytes, (fh) =>
-      scanLines(fh, {
-        start: 0,
-        end: bytes.length,
-        maxLines: 7,
-        maxLineBytes: 1_048_576,
-        flushPartial: true,
-      }),
-    );
-    expect(scan.lines).toEqual(lines.slice(0, 7));
-    expect(scan.stop).toBe("budget");
-    expect(scan.offset).toBe(
-      Buffer.byteLength(
-        lines
-          .slice(0, 7)
-          .map((l) => `${l}\r\n`)
-          .join(""),
-      ),
-    );
-  });
+  it.each([false, true])(
+    "stops inside a run of short lines at exactly maxLines, at the end of the last line returned (deferDecode %s)",
+    async (deferDecode) => {
+      const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
+      const bytes = Buffer.from(lines.map((line) => `${line}\r\n`).join(""));
+      const scan = await withFile(bytes, (fh) =>
+        scanLines(fh, {
+          start: 0,
+          end: bytes.length,
+          maxLines: 7,
+          maxLineBytes: 1_048_576,
+          flushPartial: true,
+          deferDecode,
+        }),
+      );
+      expect(scan.lines.decode()).toEqual(lines.slice(0, 7));
+      expect(scan.stop).toBe("budget");
+      expect(scan.offset).toBe(
+        Buffer.byteLength(
+          lines
+            .slice(0, 7)
+            .map((l) => `${l}\r\n`)
+            .join(""),
+        ),
+      );
+    },
+  );
 
-  it("returns many short lines read in several chunks in order (reads ahead while decoding)", async () => {
-    const lines = Array.from({ length: 60_000 }, (_, i) => `${i} ${"z".repeat(i % 97)}`);
-    const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(""));
-    expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
-    const scan = await withFile(bytes, (fh) =>
+  it.each([false, true])(
+    "returns many short lines read in several chunks in order (reads ahead while decoding; deferDecode %s)",
+    async (deferDecode) => {
+      const lines = Array.from({ length: 60_000 }, (_, i) => `${i} ${"z".repeat(i % 97)}`);
+      const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(""));
+      expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
+      const scan = await withFile(bytes, (fh) =>
+        scanLines(fh, {
+          start: 0,
+          end: bytes.length,
+          maxLines: 50_000,
+          maxLineBytes: 1_048_576,
+          flushPartial: false,
+          deferDecode,
+        }),
+      );
+      expect(scan.lines.decode()).toEqual(lines.slice(0, 50_000));
+      expect(scan.offset).toBe(
+        Buffer.byteLength(
+          lines
+            .slice(0, 50_000)
+            .map((l) => `${l}\n`)
+            .join(""),
+        ),
+      );
+    },
+  );
+});
+
+describe("scanLines with deferDecode", () => {
+  const numbered = (count: number, tag: string): string[] =>
+    Array.from({ length: count }, (_, i) => `${tag} ${i} ${"q".repeat(i % 113)}`);
+  const bytesOf = (lines: string[]): Buffer => Buffer.from(lines.map((l) => `${l}\n`).join(""));
+
+  it("keeps the bytes of undecoded lines to itself: scans made before it decodes cannot overwrite them", async () => {
+    const first = numbered(30_000, "first");
+    const second = numbered(30_000, "second");
+    const scanned = await withFile(bytesOf(first), (fh) =>
       scanLines(fh, {
         start: 0,
-        end: bytes.length,
-        maxLines: 50_000,
+        end: Number.MAX_SAFE_INTEGER,
+        maxLines: Number.POSITIVE_INFINITY,
         maxLineBytes: 1_048_576,
         flushPartial: false,
+        deferDecode: true,
       }),
     );
-    expect(scan.lines).toEqual(lines.slice(0, 50_000));
-    expect(scan.offset).toBe(
-      Buffer.byteLength(
-        lines
-          .slice(0, 50_000)
-          .map((l) => `${l}\n`)
-          .join(""),
-      ),
+    expect(scanned.lines.count).toBe(first.length);
+    expect(scanned.lines.keptBytes).toBeGreaterThan(0);
+    // Other scans take read buffers from the shared pool meanwhile, and fill them.
+    for (const deferDecode of [false, true]) {
+      const other = await withFile(bytesOf(second), (fh) =>
+        scanLines(fh, {
+          start: 0,
+          end: Number.MAX_SAFE_INTEGER,
+          maxLines: Number.POSITIVE_INFINITY,
+          maxLineBytes: 1_048_576,
+          flushPartial: false,
+          deferDecode,
+        }),
+      );
+      expect(other.lines.decode()).toEqual(second);
+    }
+    expect(scanned.lines.decode()).toEqual(first);
+    expect(scanned.lines.keptBytes).toBe(0); // given back once decoded
+    expect(scanned.lines.decode()).toEqual(first); // the same lines again
+  });
+
+  it(`keeps at most ${MAX_UNDECODED_BYTES} bytes of read buffers, decoding as it reads past that`, async () => {
+    const lines = numbered(200_000, "line");
+    const bytes = bytesOf(lines);
+    expect(bytes.length).toBeGreaterThan(2 * MAX_UNDECODED_BYTES);
+    const scan = await withFile(bytes, (fh) =>
+      scanLines(fh, {
+        start: 0,
+        end: bytes.length,
+        maxLines: Number.POSITIVE_INFINITY,
+        maxLineBytes: 1_048_576,
+        flushPartial: false,
+        deferDecode: true,
+      }),
     );
+    expect(scan.lines.keptBytes).toBeGreaterThan(0);
+    expect(scan.lines.keptBytes).toBeLessThanOrEqual(MAX_UNDECODED_BYTES);
+    expect(scan.lines.decode()).toEqual(lines);
   });
 });
 
@@ -318,7 +398,7 @@ describe("scanLines with a read issued ahead", () => {
         flushPartial: false,
         ahead,
       });
-      expect(scan.lines).toEqual(["bc", "d"]);
+      expect(scan.lines.decode()).toEqual(["bc", "d"]);
       expect(scan.offset).toBe(7);
       await ahead.release(); // the scan owns it: nothing to do
     } finally {
@@ -338,7 +418,7 @@ describe("scanLines with a read issued ahead", () => {
         flushPartial: false,
         ahead,
       });
-      expect(scan.lines).toEqual(["one", "two", "three"]);
+      expect(scan.lines.decode()).toEqual(["one", "two", "three"]);
       expect(ahead.claim(fh, 4)).toBe(ahead); // still unused
       await ahead.release();
     });
@@ -369,7 +449,7 @@ describe("scanLines with a read issued ahead", () => {
             maxLineBytes: 9,
             flushPartial: false,
           })
-        ).lines,
+        ).lines.decode(),
       ).toEqual(["x"]);
     });
   });

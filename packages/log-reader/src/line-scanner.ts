@@ -7,6 +7,7 @@ import {
   firstChunkSize,
 } from "./chunk-reader.js";
 import { GROUP_BYTES, decodeGroup, decodeLine } from "./line-decode.js";
+import { ScannedLines } from "./scanned-lines.js";
 
 const NEWLINE = 0x0a;
 
@@ -38,15 +39,26 @@ export interface ScanRequest {
   readonly chunks?: ChunkSizes | undefined;
   /** A read of this handle issued earlier: it becomes the first chunk if it starts at `start`. */
   readonly ahead?: ReadAhead | null | undefined;
+  /**
+   * Keep runs of short lines as bytes, decoded by `lines.decode()` (within
+   * {@link MAX_UNDECODED_BYTES} of chunk buffers; past that, lines are decoded as they are read).
+   */
+  readonly deferDecode?: boolean | undefined;
 }
+
+/**
+ * The most bytes of chunk buffers a scan keeps for lines it has not decoded yet
+ * ({@link ScanRequest.deferDecode}).
+ */
+export const MAX_UNDECODED_BYTES = 4 * 1024 * 1024;
 
 /** What {@link scanLines} found. */
 export interface ScanResult {
   /**
-   * Complete lines, oldest first. Lines may share memory with the run of at most
-   * {@link GROUP_BYTES} bytes they were decoded from (V8 substrings).
+   * Complete lines, oldest first (`lines.decode()`). Lines may share memory with the run of at
+   * most {@link GROUP_BYTES} bytes they were decoded from (V8 substrings).
    */
-  readonly lines: string[];
+  readonly lines: ScannedLines;
   /** The byte just after the last returned line. */
   readonly offset: number;
   /**
@@ -65,41 +77,6 @@ function afterLines(buf: Buffer, from: number, count: number): number {
   let end = from;
   for (let i = 0; i < count; i++) end = buf.indexOf(NEWLINE, end) + 1;
   return end;
-}
-
-const JOIN_ARGS = 1024;
-
-/** The lines of a scan, gathered in batches (a decoded group is one) and joined once at the end. */
-class LineBatches {
-  readonly #batches: string[][] = [];
-  #singles: string[] = [];
-  count = 0;
-
-  addGroup(texts: string[]): void {
-    if (this.#singles.length > 0) {
-      this.#batches.push(this.#singles);
-      this.#singles = [];
-    }
-    this.#batches.push(texts);
-    this.count += texts.length;
-  }
-
-  add(text: string): void {
-    this.#singles.push(text);
-    this.count += 1;
-  }
-
-  join(): string[] {
-    if (this.#singles.length > 0) this.#batches.push(this.#singles);
-    this.#singles = [];
-    const batches = this.#batches;
-    let lines = batches[0] ?? [];
-    // concat copies once; a bounded number of arguments per call keeps clear of engine limits
-    for (let i = 1; i < batches.length; i += JOIN_ARGS) {
-      lines = lines.concat(...batches.slice(i, i + JOIN_ARGS));
-    }
-    return lines;
-  }
 }
 
 /**
@@ -122,7 +99,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
   // A group of complete lines spans at most this many bytes (its last `\n` included), so none of
   // its lines can be longer than maxLineBytes.
   const groupBytes = Math.min(GROUP_BYTES, keepMax);
-  const lines = new LineBatches();
+  const lines = new ScannedLines();
   // kept bytes of a line begun in an earlier chunk or file (copies)
   let parts: Buffer[] = prefix === undefined ? [] : [prefix.bytes.subarray(0, keepMax)];
   let kept = parts[0]?.length ?? 0;
@@ -130,7 +107,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
   let lastByte = prefix?.lastByte ?? -1;
   let lineStart = start;
   let position = start;
-  let chunkSize = firstChunkSize(maxLines, chunks);
+  let chunkSize = firstChunkSize(maxLines, request.deferDecode !== true, chunks);
 
   const carry = (view: Buffer, from: number, to: number): void => {
     const length = to - from;
@@ -159,7 +136,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
       lastByte,
     };
     const partial = finishCarried();
-    return { lines: lines.join(), offset: lineStart, stop: "partial", partial, tail };
+    return { lines, offset: lineStart, stop: "partial", partial, tail };
   };
 
   while (position < end) {
@@ -170,11 +147,31 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
     const base = position;
     position += got;
     let from = 0;
+    // whether this chunk's runs of short lines are kept as bytes, and whether its buffer is kept
+    const defer =
+      request.deferDecode === true && lines.keptBytes + io.currentBytes <= MAX_UNDECODED_BYTES;
+    let chunkKept = false;
     for (;;) {
       const window = Math.min(got, from + groupBytes);
       // `from` follows a `\n` (or is 0), so this backward search never goes far before it
       const last = lineLength === 0 && from < window ? view.lastIndexOf(NEWLINE, window - 1) : -1;
-      if (last >= from) {
+      if (last >= from && defer) {
+        // the common case, decoded later: a run of short complete lines, counted now
+        const budget = maxLines - lines.count;
+        let count = 0;
+        let end = from;
+        while (end <= last && count < budget) {
+          end = view.indexOf(NEWLINE, end) + 1;
+          count += 1;
+        }
+        if (!chunkKept) {
+          const buffer = io.takeCurrent();
+          if (buffer !== null) lines.keep(buffer);
+          chunkKept = true;
+        }
+        lines.addUndecoded(view, from, end - 1, count);
+        from = end;
+      } else if (last >= from) {
         // the common case: a run of short complete lines, decoded together
         const texts = decodeGroup(view, from, last);
         const budget = maxLines - lines.count;
@@ -184,7 +181,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
         } else {
           from = last + 1;
         }
-        lines.addGroup(texts);
+        lines.addDecoded(texts);
       } else {
         const newline = view.indexOf(NEWLINE, from);
         if (newline === -1) {
@@ -223,7 +220,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
           return hold();
         }
         return {
-          lines: lines.join(),
+          lines,
           offset: lineStart,
           stop: "budget",
           partial: null,
@@ -234,9 +231,9 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
   }
 
   if (lineLength === 0) {
-    return { lines: lines.join(), offset: lineStart, stop: "eof", partial: null, tail: null };
+    return { lines, offset: lineStart, stop: "eof", partial: null, tail: null };
   }
   if (!flushPartial) return hold();
   lines.add(finishCarried());
-  return { lines: lines.join(), offset: position, stop: "eof", partial: null, tail: null };
+  return { lines, offset: position, stop: "eof", partial: null, tail: null };
 }

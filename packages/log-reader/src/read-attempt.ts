@@ -11,9 +11,30 @@ import type { ReadError, ReadResult } from "./read-result.js";
 
 /** What one read found, and the position that committing it would save. */
 export interface Attempt {
-  readonly result: ReadResult;
+  /** The result but its lines. */
+  readonly found: Omit<ReadResult, "lines">;
+  /**
+   * The lines, decoded on the first call: a caller may write `next` first and decode while it is
+   * being written.
+   */
+  readonly lines: () => string[];
   /** The position after this read, or null when it would not change anything. */
   readonly next: LogPosition | null;
+  /** Settles (never rejects) once every file the read opened is closed. */
+  readonly closed: Promise<void>;
+}
+
+const NOTHING_OPEN: Promise<void> = Promise.resolve();
+const NO_LINES = (): string[] => [];
+
+/** The attempt of a read that gave no lines: an idle read, or (with `error`) a failed one. */
+export function emptyAttempt(totalLines: number, error: ReadError | null): Attempt {
+  return {
+    found: emptyResult(totalLines, error),
+    lines: NO_LINES,
+    next: null,
+    closed: NOTHING_OPEN,
+  };
 }
 
 /** What a reader remembers between reads, by position key; lost on restart, and only an optimisation or a hint. */
@@ -49,7 +70,8 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
  * `memory.verified` remembers, by key, the stat signature of the file last checked to be the saved
  * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from;
  * `memory.behind` the keys whose last read left more waiting: their next read skips the idle check
- * (it could not pass) and opens the file at once.
+ * (it could not pass) and opens the file at once. The files are closed in the background
+ * (`closed`); with `deferDecode`, runs of short lines are decoded only when `lines()` is called.
  *
  * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
  */
@@ -60,6 +82,7 @@ export async function attemptRead(
   logPath: string,
   logType: string,
   base: LogPosition | undefined,
+  deferDecode: boolean,
 ): Promise<Attempt> {
   const now = o.clock();
   const key = positionKey(instanceId, logType);
@@ -80,15 +103,23 @@ export async function attemptRead(
     verified.get(key) === statSignature(pathStats)
   ) {
     // Idle: the file is unchanged (same size, mtime and ctime) since it was checked, and fully read.
-    return { result: emptyResult(base.last_line_number, null), next: null };
+    return emptyAttempt(base.last_line_number, null);
   }
   const headBytes = (size: number): number => headLength(size, o.fingerprintBytes);
   const opened: OpenedLog[] = [];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(
+      opened.map(async (file) => {
+        await file.ahead?.release();
+        await file.fh.close().catch(() => {});
+      }),
+    );
+  };
   try {
     // The common read goes on from the saved offset (or byte 0): start reading there at once.
     const prefetch = {
       position: base?.last_byte_offset ?? 0,
-      length: firstChunkSize(o.maxLinesPerRead),
+      length: firstChunkSize(o.maxLinesPerRead, !deferDecode),
     };
     const current = await openLog(logPath, headBytes, pathStats, prefetch);
     opened.push(current);
@@ -101,10 +132,10 @@ export async function attemptRead(
       maxLineBytes: o.maxLineBytes,
       skipBacklog: o.catchUp === "skip",
       quiet: quietTest(now, o.partialLineFlushMs),
+      deferDecode,
     });
     const { segment, offset, line } = consumed;
-    const result: ReadResult = {
-      lines: consumed.lines,
+    const found: Omit<ReadResult, "lines"> = {
       totalLines: line,
       hasMore: consumed.hasMore,
       bytesBehind: consumed.bytesBehind,
@@ -129,16 +160,18 @@ export async function attemptRead(
           savedFile &&
           offset === base.last_byte_offset &&
           line === base.last_line_number;
-    if (consumed.lines.length > 0) {
+    if (consumed.lines.count > 0) {
       o.logger.debug(
-        { instanceId, path: segment.file.path, lines: consumed.lines.length, offset },
+        { instanceId, path: segment.file.path, lines: consumed.lines.count, offset },
         "read new lines",
       );
     }
     if (segment.file === current) verified.set(key, current.signature);
     else verified.delete(key);
-    if (result.hasMore) behind.add(key);
-    if (unchanged) return { result, next: null };
+    if (found.hasMore) behind.add(key);
+    const lines = (): string[] => consumed.lines.decode();
+    const closed = closeAll();
+    if (unchanged) return { found, lines, next: null, closed };
     const next: LogPosition = {
       instance_id: instanceId,
       log_type: logType,
@@ -150,13 +183,9 @@ export async function attemptRead(
       device: segment.file.device,
       inode: segment.file.inode,
     };
-    return { result, next };
-  } finally {
-    await Promise.all(
-      opened.map(async (file) => {
-        await file.ahead?.release();
-        await file.fh.close().catch(() => {});
-      }),
-    );
+    return { found, lines, next, closed };
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
 }

@@ -25,7 +25,7 @@ export async function readLastLines(
       maxLineBytes,
       flushPartial: true,
     });
-    return scan.lines;
+    return scan.lines.decode();
   } finally {
     await file.fh.close().catch(() => {});
   }

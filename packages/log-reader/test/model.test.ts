@@ -4,7 +4,7 @@ import { InMemoryPositionStore, type PositionStore } from "@agentwatch/models";
 import { PositionTracker } from "@agentwatch/position-store";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { IncrementalLogReader } from "../src/index.js";
+import type { IncrementalLogReader, ReadResult } from "../src/index.js";
 import { FakeClock, T0, makeReader, makeTempDir, removeDir, setMtime } from "./helpers.js";
 
 // Model-based tests: random writers, rotations and reader restarts against the real reader on real
@@ -112,6 +112,9 @@ interface World {
   /** Every earlier file content whose lines are real (rotated files, copies, before truncation). */
   snapshots: Buffer[];
   delivered: string[];
+  /** Reads go through `readNewContent` (which commits by itself) rather than `read` + `commit`. */
+  oneStep: boolean;
+  maxLinesPerRead: number;
 }
 
 /** Writes bytes at a new instant (mtimes strictly grow, so the newest copy is the newest file). */
@@ -138,10 +141,17 @@ interface Outcome {
 }
 
 async function readCommitted(world: World): Promise<Outcome> {
-  const result = await world.reader.read("agent", world.log);
+  let result: ReadResult;
+  if (world.oneStep) {
+    result = await world.reader.readNewContent("agent", world.log);
+  } else {
+    const pending = await world.reader.read("agent", world.log);
+    await pending.commit();
+    result = pending;
+  }
   expect(result.error).toBeNull();
   expect(result.bytesBehind).toBeGreaterThanOrEqual(0);
-  await result.commit();
+  expect(result.lines.length).toBeLessThanOrEqual(world.maxLinesPerRead);
   world.delivered.push(...result.lines);
   const saved = world.store.getPosition("agent", "tmux_output");
   if (saved !== undefined) expect(saved.last_line_number).toBe(result.totalLines);
@@ -309,7 +319,7 @@ type StoreKind = "memory" | "tracker";
 
 async function runModel(
   ops: Op[],
-  settings: { maxLinesPerRead: number; fingerprintBytes: number },
+  settings: { maxLinesPerRead: number; fingerprintBytes: number; oneStep: boolean },
   exact: boolean,
   storeKind: StoreKind = "memory",
 ): Promise<World> {
@@ -318,8 +328,9 @@ async function runModel(
   const stateDir = join(dir, "state");
   const openStore = async (): Promise<PositionStore> =>
     storeKind === "tracker" ? PositionTracker.open(stateDir) : new InMemoryPositionStore();
+  const { oneStep, ...options } = settings;
   const build = (store: PositionStore) =>
-    makeReader(store, clock, { ...settings, partialLineFlushMs: FLUSH_MS });
+    makeReader(store, clock, { ...options, partialLineFlushMs: FLUSH_MS });
   const log = join(dir, "app.log");
   await writeFile(log, "");
   await setMtime(log, clock.now);
@@ -345,6 +356,8 @@ async function runModel(
     pieces: [],
     snapshots: [],
     delivered: [],
+    oneStep,
+    maxLinesPerRead: settings.maxLinesPerRead,
   };
   try {
     for (const op of ops) await apply(world, op, exact);
@@ -359,6 +372,7 @@ async function runModel(
 const settings = fc.record({
   maxLinesPerRead: fc.integer({ min: 1, max: 5 }),
   fingerprintBytes: fc.constantFrom(1, 4, 16, 1024),
+  oneStep: fc.boolean(),
 });
 
 describe("model: random writers, rotations that cut lines, and restarts", () => {
@@ -409,10 +423,11 @@ describe("model: random writers, rotations that cut lines, and restarts", () => 
       fc.asyncProperty(
         fc.array(lossyOps, { maxLength: 40 }),
         fc.integer({ min: 1, max: 5 }),
-        async (ops, maxLinesPerRead) => {
+        fc.boolean(),
+        async (ops, maxLinesPerRead, oneStep) => {
           const world = await runModel(
             ops,
-            { maxLinesPerRead, fingerprintBytes: 64 * 1024 },
+            { maxLinesPerRead, fingerprintBytes: 64 * 1024, oneStep },
             false,
           );
           const contents = [...world.runs, ...world.pieces, ...world.snapshots, world.current];
