@@ -141,7 +141,8 @@ export class ChunkReader {
 
   /**
    * The bytes at `[position, position + length)`, fewer only where the file ends (or where the
-   * read issued ahead was shorter than `length`). The previous chunk's bytes are released.
+   * read issued ahead was shorter than `length`). The previous chunk's buffer goes back to the
+   * pool unless it was taken with {@link ChunkReader.takeCurrent}.
    */
   async read(position: number, length: number): Promise<Buffer> {
     const ahead = this.#ahead;

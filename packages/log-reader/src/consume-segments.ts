@@ -4,6 +4,9 @@ import { type LineHead, scanLines } from "./line-scanner.js";
 import type { Segment } from "./read-plan.js";
 import { ScannedLines } from "./scanned-lines.js";
 
+/** The most bytes of read buffers one read keeps for lines it has not decoded yet. */
+export const MAX_UNDECODED_BYTES = 4 * 1024 * 1024;
+
 /** How to consume a planned read. */
 export interface ConsumeOptions {
   readonly maxLines: number;
@@ -11,7 +14,10 @@ export interface ConsumeOptions {
   readonly skipBacklog: boolean;
   /** Whether a file last modified at `mtimeMs` is quiet enough to flush its unterminated last line. */
   readonly quiet: (mtimeMs: number) => boolean;
-  /** Leave runs of short lines undecoded until `lines.decode()` (see `ScanRequest.deferDecode`). */
+  /**
+   * Leave runs of short lines undecoded until `lines.decode()`, keeping at most
+   * {@link MAX_UNDECODED_BYTES} of read buffers for them in all.
+   */
   readonly deferDecode: boolean;
 }
 
@@ -152,7 +158,7 @@ export async function consumeSegments(
       flushPartial: last ? tailQuiet : !joins && options.quiet(segment.file.mtimeMs),
       prefix: carried?.head,
       ahead: segment.file.ahead,
-      deferDecode: options.deferDecode,
+      undecodedBytes: options.deferDecode ? MAX_UNDECODED_BYTES - lines.keptBytes : 0,
     });
     const scanned = scan.lines.count;
     lines.append(scan.lines);

@@ -172,6 +172,8 @@ export class IncrementalLogReader {
       (error: unknown) => ({ error }),
     );
     if (attempt.next !== null) await nextTurn();
+    // Decoding cannot fail (invalid bytes become U+FFFD), so lines are never lost to a commit
+    // made before they are decoded.
     const lines = attempt.lines();
     const [failed] = await Promise.all([saved, attempt.closed]);
     if (failed === null) return { ...attempt.found, lines };

@@ -7,7 +7,7 @@ import { findNewestLines } from "./backward-scan.js";
 import { hostileBytes } from "../test/hostile-bytes.js";
 import { ReadAhead } from "./chunk-reader.js";
 import { GROUP_BYTES, decodeLine } from "./line-decode.js";
-import { MAX_UNDECODED_BYTES, scanLines } from "./line-scanner.js";
+import { scanLines } from "./line-scanner.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -26,6 +26,20 @@ function expectedLines(
   const all =
     flushPartial && expected.tail !== null ? [...expected.lines, expected.tail] : expected.lines;
   return all.slice(0, maxLines);
+}
+
+/**
+ * Whether a scan from byte 0 stops at its budget: it returns maxLines lines and then finds either
+ * another line or nothing at all. An unterminated tail held back is not a line: the scan holds it
+ * (stop "partial") however far past the page it lies, in the chunk or beyond.
+ */
+function pageFull(
+  expected: { lines: string[]; tail: string | null },
+  maxLines: number,
+  flushPartial: boolean,
+): boolean {
+  const complete = expected.lines.length;
+  return complete > maxLines || (complete === maxLines && (expected.tail === null || flushPartial));
 }
 
 /** The reference: split on \n, strip one \r, decode each line alone, cut like decodeLine. */
@@ -49,6 +63,13 @@ function reference(
     rest.length > 0 ? decodeLine(rest, 0, rest.length, rest[rest.length - 1]!, maxLineBytes) : null;
   return { lines, ends, tail };
 }
+
+const MiB64 = 64 * 1024 * 1024;
+/**
+ * Bytes of read buffers a scan may keep for undecoded lines: none (it decodes as it reads), two
+ * buffers (it switches to decoding part way through) or plenty.
+ */
+const undecodedBudget = fc.constantFrom(0, 8192, MiB64);
 
 const content = fc
   .array(fc.constantFrom("a", "é", "🚀", "\n", "\n", "\r", "\r\n", "xyz", "\uFFFF"), {
@@ -87,8 +108,8 @@ describe("scanLines with tiny chunks", () => {
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 12 }),
         fc.boolean(),
-        fc.boolean(),
-        async (bytes, first, maxLines, maxLineBytes, flushPartial, deferDecode) => {
+        undecodedBudget,
+        async (bytes, first, maxLines, maxLineBytes, flushPartial, undecodedBytes) => {
           const expected = reference(bytes, maxLineBytes);
           const scan = await withFile(bytes, (fh) =>
             scanLines(fh, {
@@ -98,12 +119,13 @@ describe("scanLines with tiny chunks", () => {
               maxLineBytes,
               flushPartial,
               chunks: { first, max: first * 2 },
-              deferDecode,
+              undecodedBytes,
             }),
           );
           const lines = scan.lines.decode();
           expect(lines).toEqual(expectedLines(expected, maxLines, flushPartial));
           expect(scan.lines.count).toBe(lines.length);
+          expect(scan.stop === "budget").toBe(pageFull(expected, maxLines, flushPartial));
           if (scan.stop === "budget") {
             expect(lines).toHaveLength(maxLines);
             expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
@@ -165,8 +187,8 @@ describe("scanLines with a prefix carried from another file", () => {
         content,
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 1, max: 12 }),
-        fc.boolean(),
-        async (before, after, first, maxLineBytes, deferDecode) => {
+        undecodedBudget,
+        async (before, after, first, maxLineBytes, undecodedBytes) => {
           const chunks = { first, max: first * 2 };
           const expected = reference(Buffer.concat([before, after]), maxLineBytes);
           const a = await withFile(before, (fh) =>
@@ -177,7 +199,7 @@ describe("scanLines with a prefix carried from another file", () => {
               maxLineBytes,
               flushPartial: false,
               chunks,
-              deferDecode,
+              undecodedBytes,
             }),
           );
           expect(a.stop === "partial").toBe(a.tail !== null);
@@ -190,7 +212,7 @@ describe("scanLines with a prefix carried from another file", () => {
               flushPartial: true,
               prefix: a.tail ?? undefined,
               chunks,
-              deferDecode,
+              undecodedBytes,
             }),
           );
           const all = expected.tail === null ? expected.lines : [...expected.lines, expected.tail];
@@ -237,8 +259,8 @@ describe("scanLines with the default chunk sizes", () => {
         fc.constantFrom(1, 3, 50, 1000, Number.POSITIVE_INFINITY),
         fc.constantFrom(5, 100, GROUP_BYTES - 1, GROUP_BYTES, GROUP_BYTES + 1, 30_000, 1_048_576),
         fc.boolean(),
-        fc.boolean(),
-        async (bytes, maxLines, maxLineBytes, flushPartial, deferDecode) => {
+        undecodedBudget,
+        async (bytes, maxLines, maxLineBytes, flushPartial, undecodedBytes) => {
           const expected = reference(bytes, maxLineBytes);
           const scan = await withFile(bytes, (fh) =>
             scanLines(fh, {
@@ -247,10 +269,11 @@ describe("scanLines with the default chunk sizes", () => {
               maxLines,
               maxLineBytes,
               flushPartial,
-              deferDecode,
+              undecodedBytes,
             }),
           );
           expect(scan.lines.decode()).toEqual(expectedLines(expected, maxLines, flushPartial));
+          expect(scan.stop === "budget").toBe(pageFull(expected, maxLines, flushPartial));
           if (scan.stop === "budget") {
             expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
           } else if (scan.stop === "partial") {
@@ -265,9 +288,9 @@ describe("scanLines with the default chunk sizes", () => {
     );
   });
 
-  it.each([false, true])(
-    "stops inside a run of short lines at exactly maxLines, at the end of the last line returned (deferDecode %s)",
-    async (deferDecode) => {
+  it.each([0, 1024 * 1024, MiB64])(
+    "stops inside a run of short lines at exactly maxLines, at the end of the last line returned (undecodedBytes %s)",
+    async (undecodedBytes) => {
       const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
       const bytes = Buffer.from(lines.map((line) => `${line}\r\n`).join(""));
       const scan = await withFile(bytes, (fh) =>
@@ -277,7 +300,7 @@ describe("scanLines with the default chunk sizes", () => {
           maxLines: 7,
           maxLineBytes: 1_048_576,
           flushPartial: true,
-          deferDecode,
+          undecodedBytes,
         }),
       );
       expect(scan.lines.decode()).toEqual(lines.slice(0, 7));
@@ -293,9 +316,9 @@ describe("scanLines with the default chunk sizes", () => {
     },
   );
 
-  it.each([false, true])(
-    "returns many short lines read in several chunks in order (reads ahead while decoding; deferDecode %s)",
-    async (deferDecode) => {
+  it.each([0, 1024 * 1024, MiB64])(
+    "returns many short lines read in several chunks in order (reads ahead while decoding; undecodedBytes %s)",
+    async (undecodedBytes) => {
       const lines = Array.from({ length: 60_000 }, (_, i) => `${i} ${"z".repeat(i % 97)}`);
       const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(""));
       expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
@@ -306,7 +329,7 @@ describe("scanLines with the default chunk sizes", () => {
           maxLines: 50_000,
           maxLineBytes: 1_048_576,
           flushPartial: false,
-          deferDecode,
+          undecodedBytes,
         }),
       );
       expect(scan.lines.decode()).toEqual(lines.slice(0, 50_000));
@@ -322,7 +345,7 @@ describe("scanLines with the default chunk sizes", () => {
   );
 });
 
-describe("scanLines with deferDecode", () => {
+describe("scanLines with undecodedBytes", () => {
   const numbered = (count: number, tag: string): string[] =>
     Array.from({ length: count }, (_, i) => `${tag} ${i} ${"q".repeat(i % 113)}`);
   const bytesOf = (lines: string[]): Buffer => Buffer.from(lines.map((l) => `${l}\n`).join(""));
@@ -337,13 +360,13 @@ describe("scanLines with deferDecode", () => {
         maxLines: Number.POSITIVE_INFINITY,
         maxLineBytes: 1_048_576,
         flushPartial: false,
-        deferDecode: true,
+        undecodedBytes: MiB64,
       }),
     );
     expect(scanned.lines.count).toBe(first.length);
     expect(scanned.lines.keptBytes).toBeGreaterThan(0);
     // Other scans take read buffers from the shared pool meanwhile, and fill them.
-    for (const deferDecode of [false, true]) {
+    for (const undecodedBytes of [0, MiB64]) {
       const other = await withFile(bytesOf(second), (fh) =>
         scanLines(fh, {
           start: 0,
@@ -351,7 +374,7 @@ describe("scanLines with deferDecode", () => {
           maxLines: Number.POSITIVE_INFINITY,
           maxLineBytes: 1_048_576,
           flushPartial: false,
-          deferDecode,
+          undecodedBytes,
         }),
       );
       expect(other.lines.decode()).toEqual(second);
@@ -361,10 +384,11 @@ describe("scanLines with deferDecode", () => {
     expect(scanned.lines.decode()).toEqual(first); // the same lines again
   });
 
-  it(`keeps at most ${MAX_UNDECODED_BYTES} bytes of read buffers, decoding as it reads past that`, async () => {
-    const lines = numbered(200_000, "line");
+  it("keeps at most undecodedBytes of read buffers, decoding as it reads past that", async () => {
+    const budget = 2 * 1024 * 1024;
+    const lines = numbered(100_000, "line");
     const bytes = bytesOf(lines);
-    expect(bytes.length).toBeGreaterThan(2 * MAX_UNDECODED_BYTES);
+    expect(bytes.length).toBeGreaterThan(2 * budget);
     const scan = await withFile(bytes, (fh) =>
       scanLines(fh, {
         start: 0,
@@ -372,11 +396,11 @@ describe("scanLines with deferDecode", () => {
         maxLines: Number.POSITIVE_INFINITY,
         maxLineBytes: 1_048_576,
         flushPartial: false,
-        deferDecode: true,
+        undecodedBytes: budget,
       }),
     );
-    expect(scan.lines.keptBytes).toBeGreaterThan(0);
-    expect(scan.lines.keptBytes).toBeLessThanOrEqual(MAX_UNDECODED_BYTES);
+    expect(scan.lines.keptBytes).toBeGreaterThan(budget / 2);
+    expect(scan.lines.keptBytes).toBeLessThanOrEqual(budget);
     expect(scan.lines.decode()).toEqual(lines);
   });
 });

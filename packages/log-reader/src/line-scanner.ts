@@ -40,17 +40,12 @@ export interface ScanRequest {
   /** A read of this handle issued earlier: it becomes the first chunk if it starts at `start`. */
   readonly ahead?: ReadAhead | null | undefined;
   /**
-   * Keep runs of short lines as bytes, decoded by `lines.decode()` (within
-   * {@link MAX_UNDECODED_BYTES} of chunk buffers; past that, lines are decoded as they are read).
+   * Keep runs of short lines as bytes, decoded by `lines.decode()`, as long as the chunk buffers
+   * kept for them stay within this many bytes; past that (and by default, 0), lines are decoded as
+   * they are read.
    */
-  readonly deferDecode?: boolean | undefined;
+  readonly undecodedBytes?: number | undefined;
 }
-
-/**
- * The most bytes of chunk buffers a scan keeps for lines it has not decoded yet
- * ({@link ScanRequest.deferDecode}).
- */
-export const MAX_UNDECODED_BYTES = 4 * 1024 * 1024;
 
 /** What {@link scanLines} found. */
 export interface ScanResult {
@@ -107,7 +102,8 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
   let lastByte = prefix?.lastByte ?? -1;
   let lineStart = start;
   let position = start;
-  let chunkSize = firstChunkSize(maxLines, request.deferDecode !== true, chunks);
+  const undecodedBytes = request.undecodedBytes ?? 0;
+  let chunkSize = firstChunkSize(maxLines, undecodedBytes === 0, chunks);
 
   const carry = (view: Buffer, from: number, to: number): void => {
     const length = to - from;
@@ -148,8 +144,7 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
     position += got;
     let from = 0;
     // whether this chunk's runs of short lines are kept as bytes, and whether its buffer is kept
-    const defer =
-      request.deferDecode === true && lines.keptBytes + io.currentBytes <= MAX_UNDECODED_BYTES;
+    const defer = lines.keptBytes + io.currentBytes <= undecodedBytes;
     let chunkKept = false;
     for (;;) {
       const window = Math.min(got, from + groupBytes);
@@ -213,19 +208,27 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
         }
       }
       if (lines.count >= maxLines) {
-        // When the rest of the file is already in this chunk and is an unterminated tail held
-        // back, say so (no extra I/O): the caller then knows that no further line is waiting.
-        if (!flushPartial && position >= end && from < got && view.indexOf(NEWLINE, from) === -1) {
-          carry(view, from, got);
-          return hold();
-        }
-        return {
+        // Another line follows unless all that is left is an unterminated tail held back: then
+        // say so, so that the caller knows no further line is waiting. This reads on past the
+        // chunk only when no `\n` follows the page in it, and only as far as the first `\n`.
+        const budget: ScanResult = {
           lines,
           offset: lineStart,
           stop: "budget",
           partial: null,
           tail: null,
         };
+        if (flushPartial || view.indexOf(NEWLINE, from) !== -1) return budget;
+        carry(view, from, got);
+        while (position < end) {
+          const next = await io.read(position, Math.min(chunks.first, end - position));
+          if (next.length === 0) break;
+          position += next.length;
+          const newline = next.indexOf(NEWLINE);
+          if (newline !== -1) return budget;
+          carry(next, 0, next.length);
+        }
+        return lineLength === 0 ? budget : hold();
       }
     }
   }

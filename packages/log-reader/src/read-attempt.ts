@@ -66,7 +66,7 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
 
 /**
  * Reads one log once from `base`: an idle file costs one stat; otherwise the file (and a rotated
- * predecessor, if any) is opened, checked and read, and every handle closed before returning.
+ * predecessor, if any) is opened, checked and read; `closed` settles once every handle is closed.
  * `memory.verified` remembers, by key, the stat signature of the file last checked to be the saved
  * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from;
  * `memory.behind` the keys whose last read left more waiting: their next read skips the idle check
@@ -116,11 +116,17 @@ export async function attemptRead(
     );
   };
   try {
-    // The common read goes on from the saved offset (or byte 0): start reading there at once.
-    const prefetch = {
-      position: base?.last_byte_offset ?? 0,
-      length: firstChunkSize(o.maxLinesPerRead, !deferDecode),
-    };
+    // The common read goes on from the saved offset (or byte 0): start reading there at once, no
+    // more than the file held when it was stat'ed (when it was).
+    const from = base?.last_byte_offset ?? 0;
+    const waiting = pathStats === "skip" ? Number.POSITIVE_INFINITY : Number(pathStats.size) - from;
+    const prefetch =
+      waiting > 0
+        ? {
+            position: from,
+            length: Math.min(firstChunkSize(o.maxLinesPerRead, !deferDecode), waiting),
+          }
+        : undefined;
     const current = await openLog(logPath, headBytes, pathStats, prefetch);
     opened.push(current);
     const search = { logPath, headBytes, fingerprintBytes: o.fingerprintBytes, logger: o.logger };

@@ -16,7 +16,10 @@ export interface ReadResult {
   lines: string[];
   /** Lines consumed from the current file since its start: the saved `last_line_number`. */
   totalLines: number;
-  /** True when the read stopped at `maxLinesPerRead` and more bytes are waiting. */
+  /**
+   * True when the read stopped at `maxLinesPerRead` and another line is waiting (an unterminated
+   * line held back after a full page is not one: it is in `pendingPartial`).
+   */
   hasMore: boolean;
   /** Bytes not yet consumed after this read (a held partial line counts). */
   bytesBehind: number;

@@ -58,13 +58,17 @@ export class ScannedLines {
     this.#keptBytes += buffer.length;
   }
 
-  /** Moves every line of `later` after these; `later` must not be used afterwards. */
+  /** Moves every line of `later` (and the buffers they need) after these, emptying `later`. */
   append(later: ScannedLines): void {
     this.#flushSingles();
     later.#flushSingles();
     for (const batch of later.#batches) this.#batches.push(batch);
     for (const buffer of later.#kept) this.keep(buffer);
     this.count += later.count;
+    later.#batches.length = 0;
+    later.#kept.length = 0;
+    later.#keptBytes = 0;
+    later.count = 0;
   }
 
   /**

@@ -2,7 +2,7 @@ import { appendFile, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InMemoryPositionStore } from "@agentwatch/models";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { truncationSuffix } from "../src/index.js";
+import { type ReadResult, truncationSuffix } from "../src/index.js";
 import { FakeClock, T0, makeReader, makeTempDir, removeDir, setMtime, writeAt } from "./helpers.js";
 
 let dir: string;
@@ -137,6 +137,29 @@ describe("2. paging, hasMore, bytesBehind and catchUp", () => {
     }).readNewContent("i", log);
     expect(result.lines).toEqual(["a", "b", "c"]);
     expect(result.skippedLines).toBe(0);
+  });
+
+  it("a full page followed only by a held unterminated line has nothing more, however far past the page it lies (read and readNewContent alike)", async () => {
+    const page = Array.from({ length: 2000 }, (_, i) => `line ${i} ${"p".repeat(50)}`);
+    const tail = "t".repeat(20_000); // past the first chunk of either kind of read
+    await writeAt(log, `${page.join("\n")}\n${tail}`, T0);
+    clock.now = T0 + 10; // fresh: the tail is held
+    const readBoth = async (): Promise<ReadResult[]> => {
+      const fresh = () => makeReader(new InMemoryPositionStore(), clock, { maxLinesPerRead: 2000 });
+      return [await fresh().read("i", log), await fresh().readNewContent("i", log)];
+    };
+    for (const result of await readBoth()) {
+      expect(result.lines).toEqual(page);
+      expect(result.hasMore).toBe(false);
+      expect(result.pendingPartial).toBe(tail);
+      expect(result.bytesBehind).toBe(tail.length);
+    }
+    await writeAt(log, `${page.join("\n")}\n${tail}\n`, T0); // the tail ends: a line is waiting
+    for (const result of await readBoth()) {
+      expect(result.lines).toEqual(page);
+      expect(result.hasMore).toBe(true);
+      expect(result.pendingPartial).toBeNull();
+    }
   });
 
   it('catchUp "skip" keeps a fresh unterminated line held and counts a quiet one as the newest line', async () => {
