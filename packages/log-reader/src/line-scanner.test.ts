@@ -7,7 +7,7 @@ import { findNewestLines } from "./backward-scan.js";
 import { hostileBytes } from "../test/hostile-bytes.js";
 import { ReadAhead } from "./chunk-reader.js";
 import { GROUP_BYTES, decodeLine } from "./line-decode.js";
-import { scanLines } from "./line-scanner.js";
+import { type ScanRequest, scanLines } from "./line-scanner.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -99,6 +99,34 @@ async function withFile<T>(
   }
 }
 
+/** Scans `bytes` from byte 0 and checks lines, offset and stop against {@link reference}. */
+async function scanMatchesReference(
+  bytes: Buffer,
+  request: Omit<ScanRequest, "start" | "end">,
+): Promise<void> {
+  const { maxLines, maxLineBytes, flushPartial } = request;
+  const expected = reference(bytes, maxLineBytes);
+  const scan = await withFile(bytes, (fh) =>
+    scanLines(fh, { ...request, start: 0, end: bytes.length }),
+  );
+  const lines = scan.lines.decode();
+  expect(lines).toEqual(expectedLines(expected, maxLines, flushPartial));
+  expect(scan.lines.count).toBe(lines.length);
+  expect(scan.stop === "budget").toBe(pageFull(expected, maxLines, flushPartial));
+  if (scan.stop === "budget") {
+    expect(lines).toHaveLength(maxLines);
+    expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
+  } else if (scan.stop === "partial") {
+    expect(flushPartial).toBe(false);
+    expect(scan.partial).toBe(expected.tail);
+    expect(scan.offset).toBe(expected.ends.at(-1) ?? 0);
+  } else {
+    expect(scan.offset).toBe(bytes.length);
+    // everything was read: every line, not just the first maxLines
+    expect(lines).toEqual(expectedLines(expected, Number.POSITIVE_INFINITY, flushPartial));
+  }
+}
+
 describe("scanLines with tiny chunks", () => {
   it("returns the reference lines, stops after maxLines at the exact offset, and holds or flushes the tail", async () => {
     await fc.assert(
@@ -110,34 +138,14 @@ describe("scanLines with tiny chunks", () => {
         fc.boolean(),
         undecodedBudget,
         async (bytes, first, maxLines, maxLineBytes, flushPartial, undecodedBytes) => {
-          const expected = reference(bytes, maxLineBytes);
-          const scan = await withFile(bytes, (fh) =>
-            scanLines(fh, {
-              start: 0,
-              end: bytes.length,
-              maxLines,
-              maxLineBytes,
-              flushPartial,
-              chunks: { first, max: first * 2 },
-              undecodedBytes,
-            }),
-          );
-          const lines = scan.lines.decode();
-          expect(lines).toEqual(expectedLines(expected, maxLines, flushPartial));
-          expect(scan.lines.count).toBe(lines.length);
-          expect(scan.stop === "budget").toBe(pageFull(expected, maxLines, flushPartial));
-          if (scan.stop === "budget") {
-            expect(lines).toHaveLength(maxLines);
-            expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
-          } else if (scan.stop === "partial") {
-            expect(flushPartial).toBe(false);
-            expect(scan.partial).toBe(expected.tail);
-            expect(scan.offset).toBe(expected.ends.at(-1) ?? 0);
-          } else {
-            expect(scan.offset).toBe(bytes.length);
-            // everything was read: every line, not just the first maxLines
-            expect(lines).toEqual(expectedLines(expected, Number.POSITIVE_INFINITY, flushPartial));
-          }
+          const chunks = { first, max: first * 2 };
+          await scanMatchesReference(bytes, {
+            maxLines,
+            maxLineBytes,
+            flushPartial,
+            undecodedBytes,
+            chunks,
+          });
         },
       ),
       { numRuns: 300 },
@@ -261,27 +269,12 @@ describe("scanLines with the default chunk sizes", () => {
         fc.boolean(),
         undecodedBudget,
         async (bytes, maxLines, maxLineBytes, flushPartial, undecodedBytes) => {
-          const expected = reference(bytes, maxLineBytes);
-          const scan = await withFile(bytes, (fh) =>
-            scanLines(fh, {
-              start: 0,
-              end: bytes.length,
-              maxLines,
-              maxLineBytes,
-              flushPartial,
-              undecodedBytes,
-            }),
-          );
-          expect(scan.lines.decode()).toEqual(expectedLines(expected, maxLines, flushPartial));
-          expect(scan.stop === "budget").toBe(pageFull(expected, maxLines, flushPartial));
-          if (scan.stop === "budget") {
-            expect(scan.offset).toBe(expected.ends[maxLines - 1] ?? bytes.length);
-          } else if (scan.stop === "partial") {
-            expect(scan.partial).toBe(expected.tail);
-            expect(scan.offset).toBe(expected.ends.at(-1) ?? 0);
-          } else {
-            expect(scan.offset).toBe(bytes.length);
-          }
+          await scanMatchesReference(bytes, {
+            maxLines,
+            maxLineBytes,
+            flushPartial,
+            undecodedBytes,
+          });
         },
       ),
       { numRuns: 150 },
@@ -349,34 +342,30 @@ describe("scanLines with undecodedBytes", () => {
   const numbered = (count: number, tag: string): string[] =>
     Array.from({ length: count }, (_, i) => `${tag} ${i} ${"q".repeat(i % 113)}`);
   const bytesOf = (lines: string[]): Buffer => Buffer.from(lines.map((l) => `${l}\n`).join(""));
+  /** Scans all of the lines, keeping up to `undecodedBytes` of buffers for undecoded ones. */
+  const scanAll = (lines: string[], undecodedBytes: number) => {
+    const bytes = bytesOf(lines);
+    return withFile(bytes, (fh) =>
+      scanLines(fh, {
+        start: 0,
+        end: bytes.length,
+        maxLines: Number.POSITIVE_INFINITY,
+        maxLineBytes: 1_048_576,
+        flushPartial: false,
+        undecodedBytes,
+      }),
+    );
+  };
 
   it("keeps the bytes of undecoded lines to itself: scans made before it decodes cannot overwrite them", async () => {
     const first = numbered(30_000, "first");
     const second = numbered(30_000, "second");
-    const scanned = await withFile(bytesOf(first), (fh) =>
-      scanLines(fh, {
-        start: 0,
-        end: Number.MAX_SAFE_INTEGER,
-        maxLines: Number.POSITIVE_INFINITY,
-        maxLineBytes: 1_048_576,
-        flushPartial: false,
-        undecodedBytes: MiB64,
-      }),
-    );
+    const scanned = await scanAll(first, MiB64);
     expect(scanned.lines.count).toBe(first.length);
     expect(scanned.lines.keptBytes).toBeGreaterThan(0);
     // Other scans take read buffers from the shared pool meanwhile, and fill them.
     for (const undecodedBytes of [0, MiB64]) {
-      const other = await withFile(bytesOf(second), (fh) =>
-        scanLines(fh, {
-          start: 0,
-          end: Number.MAX_SAFE_INTEGER,
-          maxLines: Number.POSITIVE_INFINITY,
-          maxLineBytes: 1_048_576,
-          flushPartial: false,
-          undecodedBytes,
-        }),
-      );
+      const other = await scanAll(second, undecodedBytes);
       expect(other.lines.decode()).toEqual(second);
     }
     expect(scanned.lines.decode()).toEqual(first);
@@ -387,18 +376,8 @@ describe("scanLines with undecodedBytes", () => {
   it("keeps at most undecodedBytes of read buffers, decoding as it reads past that", async () => {
     const budget = 2 * 1024 * 1024;
     const lines = numbered(100_000, "line");
-    const bytes = bytesOf(lines);
-    expect(bytes.length).toBeGreaterThan(2 * budget);
-    const scan = await withFile(bytes, (fh) =>
-      scanLines(fh, {
-        start: 0,
-        end: bytes.length,
-        maxLines: Number.POSITIVE_INFINITY,
-        maxLineBytes: 1_048_576,
-        flushPartial: false,
-        undecodedBytes: budget,
-      }),
-    );
+    expect(bytesOf(lines).length).toBeGreaterThan(2 * budget);
+    const scan = await scanAll(lines, budget);
     expect(scan.lines.keptBytes).toBeGreaterThan(budget / 2);
     expect(scan.lines.keptBytes).toBeLessThanOrEqual(budget);
     expect(scan.lines.decode()).toEqual(lines);
