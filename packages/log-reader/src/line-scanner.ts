@@ -220,8 +220,9 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
         };
         if (flushPartial || view.indexOf(NEWLINE, from) !== -1) return budget;
         carry(view, from, got);
-        while (position < end) {
-          const next = await io.read(position, Math.min(chunks.first, end - position));
+        // the next `\n` is usually near: small reads first, growing as for a long line
+        for (let size = chunks.first; position < end; size = Math.min(chunks.max, size * 2)) {
+          const next = await io.read(position, Math.min(size, end - position));
           if (next.length === 0) break;
           position += next.length;
           const newline = next.indexOf(NEWLINE);
