@@ -70,8 +70,8 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
  * `memory.verified` remembers, by key, the stat signature of the file last checked to be the saved
  * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from;
  * `memory.behind` the keys whose last read left more waiting: their next read skips the idle check
- * (it could not pass) and opens the file at once. The files are closed in the background
- * (`closed`); with `deferDecode`, runs of short lines are decoded only when `lines()` is called.
+ * (it could not pass) and opens the file at once. With `deferDecode`, runs of short lines are
+ * decoded only when `lines()` is called.
  *
  * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
  */
