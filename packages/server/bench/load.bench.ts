@@ -113,7 +113,14 @@ try {
   const generator = tinyGenerator();
   const store = new SummaryStore(config.summary_dir);
   const service = await createMonitoringService(config, { generator, store });
-  const server = createServer({ service, store, config, generatorStats: () => generator.stats });
+  const server = createServer({
+    service,
+    store,
+    config,
+    generatorStats: () => generator.stats,
+    // Every client of the load test connects from 127.0.0.1; scrapes of /metrics add a few.
+    limits: { maxConnectionsPerAddress: CLIENTS + 16 },
+  });
   const { url } = await server.listen();
   const emitted = new SequenceHash();
   const cycles: number[] = [];

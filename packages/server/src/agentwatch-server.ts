@@ -1,15 +1,25 @@
 import { type IncomingMessage, type Server, createServer } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Clock, Logger } from "@agentwatch/models";
 import { WebSocketServer } from "ws";
-import { isLoopbackHost } from "./auth.js";
+import { hostHeaderName, isLoopbackAddress } from "./auth.js";
 import { ClientHub } from "./client-hub.js";
+import { ConnectionGuard } from "./connection-guard.js";
 import { DashboardFiles } from "./dashboard-files.js";
 import { ServerStateError, TokenRequiredError, listenFailure } from "./errors.js";
 import { bridgeEvents } from "./event-bridge.js";
 import { refuseUpgrade, sendFailure } from "./http-util.js";
+import { resolveListenAddress, tokenRequired } from "./listen-address.js";
 import { type ServerMessage, encodeMessage } from "./messages.js";
-import { type ServerLimits, type ServerOptions, resolveLimits, resolveOrigins } from "./options.js";
+import {
+  type HostLookup,
+  type ServerLimits,
+  type ServerOptions,
+  resolveLimits,
+  resolveOrigins,
+} from "./options.js";
+import { loggedUrl } from "./redact.js";
 import type { GuardSettings } from "./request-guard.js";
 import { type RouteContext, routeRequest } from "./request-router.js";
 import { ServerStats } from "./server-stats.js";
@@ -27,7 +37,11 @@ export interface ServerAddress {
   readonly port: number;
 }
 
-type ResolvedOptions = ServerOptions & { readonly logger: Logger; readonly clock: Clock };
+type ResolvedOptions = ServerOptions & {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly lookup: HostLookup;
+};
 
 function urlHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
@@ -43,11 +57,13 @@ export class AgentwatchServer {
   readonly #guard: GuardSettings;
   readonly #stats = new ServerStats();
   readonly #ws = new WsCounters();
+  readonly #connections: ConnectionGuard;
   readonly #hub: ClientHub;
   readonly #files: DashboardFiles;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
-  #state: "new" | "listening" | "closing" | "closed" = "new";
+  #state: "new" | "starting" | "listening" | "closing" | "closed" = "new";
+  #starting: Promise<ServerAddress> | undefined;
   #address: ServerAddress | null = null;
   #unsubscribe: Array<() => void> = [];
   #heartbeat: NodeJS.Timeout | undefined;
@@ -59,7 +75,13 @@ export class AgentwatchServer {
     const { config } = options;
     this.#limits = resolveLimits(options.limits, config.poll_interval_seconds ?? 12);
     this.#origins = resolveOrigins(options.allowedOrigins);
-    this.#guard = { token: config.token, maxUrlBytes: this.#limits.maxUrlBytes };
+    const configuredHost = hostHeaderName(urlHost(config.server_host));
+    this.#guard = {
+      token: config.token,
+      maxUrlBytes: this.#limits.maxUrlBytes,
+      hostNames: new Set(configuredHost === undefined ? [] : [configuredHost]),
+    };
+    this.#connections = new ConnectionGuard(this.#limits.maxConnectionsPerAddress);
     this.#hub = new ClientHub({
       maxClients: config.max_clients,
       maxBufferedBytes: this.#limits.maxBufferedBytes,
@@ -92,10 +114,21 @@ export class AgentwatchServer {
       files: this.#files,
       generatorStats: options.generatorStats,
       positions: options.positions,
+      connections: this.#connections,
     };
-    this.#http = createServer((request, response) => {
+    const { headersTimeoutMs, requestTimeoutMs } = this.#limits;
+    const httpOptions = {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // How often both timeouts are checked (30 s in node:http, too coarse for short timeouts).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    };
+    this.#http = createServer(httpOptions, (request, response) => {
       routeRequest(request, response, context).catch((error: unknown) => {
-        options.logger.error({ err: error, url: request.url }, "request failed");
+        options.logger.error(
+          { err: error, url: loggedUrl(request.url, config.token) },
+          "request failed",
+        );
         if (!response.headersSent) {
           sendFailure(request, response, {
             status: 500,
@@ -108,9 +141,10 @@ export class AgentwatchServer {
     this.#http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.#upgrade(request, socket, head);
     });
-    this.#http.on("clientError", (_error, socket: Duplex) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-      else socket.destroy();
+    this.#http.keepAliveTimeout = this.#limits.keepAliveTimeoutMs;
+    this.#http.on("connection", (socket: Socket) => this.#connections.admit(socket));
+    this.#http.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+      this.#connections.clientError(error, socket);
     });
   }
 
@@ -125,31 +159,44 @@ export class AgentwatchServer {
   }
 
   /**
-   * Starts listening on `config.server_host:config.server_port` and streaming the service's events.
+   * Resolves `config.server_host` (through the `lookup` option), binds the first address it
+   * resolves to on `config.server_port`, and starts streaming the service's events.
    *
-   * @throws {TokenRequiredError} when the host is not loopback and `config.token` is empty.
-   * @throws {ListenError} when the port cannot be bound (in use, not permitted).
+   * @throws {TokenRequiredError} when `config.token` is empty and the host resolves to (or was
+   *   bound to) an address beyond loopback; nothing is bound then.
+   * @throws {ListenError} when the host does not resolve or the port cannot be bound (in use, not permitted).
    * @throws {ServerStateError} when already listening, or after `close()`.
    */
   async listen(): Promise<ServerAddress> {
     if (this.#state !== "new") {
+      const now = this.#state === "starting" || this.#state === "listening";
       throw new ServerStateError(
-        `cannot listen: the server is ${this.#state === "listening" ? "already listening" : "closed"}; create a new one with createServer()`,
+        `cannot listen: the server is ${now ? "already listening" : "closed"}; create a new one with createServer()`,
       );
     }
+    this.#state = "starting";
+    this.#starting = this.#start();
+    try {
+      return await this.#starting;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async #start(): Promise<ServerAddress> {
     const { server_host: host, server_port: port, token } = this.#options.config;
-    if (token === "" && !isLoopbackHost(host)) {
-      throw new TokenRequiredError(
-        `cannot listen on ${host}:${port} without a token: beyond loopback every client must present one; set token in the config or AGENTWATCH_TOKEN (or --token), or listen on 127.0.0.1`,
-        host,
-      );
+    let address: string;
+    try {
+      address = await resolveListenAddress(host, port, token, this.#options.lookup);
+    } catch (error) {
+      this.#state = error instanceof TokenRequiredError ? "new" : "closed";
+      throw error;
     }
-    this.#state = "listening";
     try {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);
         this.#http.once("error", onError);
-        this.#http.listen({ host, port }, () => {
+        this.#http.listen({ host: address, port }, () => {
           this.#http.off("error", onError);
           resolve();
         });
@@ -159,7 +206,16 @@ export class AgentwatchServer {
       throw listenFailure(error, host, port);
     }
     const bound = this.#http.address();
+    if (token === "" && typeof bound === "object" && bound !== null) {
+      // Decided on the resolved addresses already; checked again on what was actually bound.
+      if (!isLoopbackAddress(bound.address)) {
+        await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+        this.#state = "closed";
+        throw tokenRequired(host, port, [bound.address], "was bound to");
+      }
+    }
     const boundPort = typeof bound === "object" && bound !== null ? bound.port : port;
+    this.#state = "listening";
     this.#address = { url: `http://${urlHost(host)}:${boundPort}`, host, port: boundPort };
     this.#stats.startedAtMs = this.#options.clock();
     if (this.#options.service !== undefined) {
@@ -187,6 +243,7 @@ export class AgentwatchServer {
   }
 
   async #close(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
     const wasListening = this.#state === "listening";
     this.#state = "closing";
     for (const off of this.#unsubscribe) off();
@@ -234,7 +291,11 @@ export class AgentwatchServer {
     if (refusal !== undefined) {
       this.#ws.rejected[refusal.reason]++;
       this.#options.logger.info(
-        { reason: refusal.reason, url: request.url, origin: request.headers.origin },
+        {
+          reason: refusal.reason,
+          url: loggedUrl(request.url, this.#options.config.token),
+          origin: request.headers.origin,
+        },
         `refused a WebSocket upgrade: ${refusal.failure.message}`,
       );
       refuseUpgrade(socket, refusal.failure);

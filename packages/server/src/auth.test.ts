@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostHeaderName, isLoopbackHost, tokensMatch } from "./auth.js";
+import { hostHeaderName, isLoopbackAddress, isLoopbackHost, tokensMatch } from "./auth.js";
 import { originAllowed } from "./origin.js";
 
 describe("isLoopbackHost", () => {
@@ -12,6 +12,8 @@ describe("isLoopbackHost", () => {
       "::1",
       "[::1]",
       "::ffff:127.0.0.1",
+      "[::ffff:7f00:1]", // how a URL spells ::ffff:127.0.0.1 in a Host header
+      "0:0:0:0:0:0:0:1",
       "app.localhost",
     ]) {
       expect(isLoopbackHost(host), host).toBe(true);
@@ -24,8 +26,35 @@ describe("isLoopbackHost", () => {
       "example.com",
       "127.0.0.1.nip.io",
       "localhost.evil.com",
+      "::ffff:c0a8:114",
+      "[::ffff:192.168.1.20]",
     ]) {
       expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+
+  it("decides on addresses only when asked about an address", () => {
+    for (const address of [
+      "127.0.0.1",
+      "127.255.0.9",
+      "::1",
+      "::ffff:127.0.0.1",
+      "::ffff:7f00:1",
+    ]) {
+      expect(isLoopbackAddress(address), address).toBe(true);
+    }
+    for (const address of [
+      "localhost",
+      "app.localhost",
+      "[::1]",
+      "0.0.0.0",
+      "::",
+      "192.168.1.20",
+      "::ffff:192.168.1.20",
+      "128.0.0.1",
+      "fe80::1%lo",
+    ]) {
+      expect(isLoopbackAddress(address), address).toBe(false);
     }
   });
 

@@ -1,15 +1,34 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { BlockList, isIP } from "node:net";
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4"); // also matches ::ffff:127.x.x.x, in either notation
+LOOPBACK.addAddress("::1", "ipv6");
 
 /**
- * Whether `host` is a loopback address or name: `localhost`, `127.0.0.0/8`, `::1` (with or
- * without brackets) or an IPv4-mapped `::ffff:127.x.x.x`.
+ * Whether `address` is a loopback IP address: `127.0.0.0/8`, `::1`, or an IPv4-mapped
+ * `::ffff:127.x.x.x` (dotted or hex, any IPv6 spelling). Names are not addresses: false.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  try {
+    return LOOPBACK.check(address, family === 6 ? "ipv6" : "ipv4");
+  } catch {
+    return false; // an address the block list cannot parse (such as one with a zone id)
+  }
+}
+
+/**
+ * Whether `host`, as a `Host` header names it, is loopback: a loopback address (see
+ * `isLoopbackAddress`, with or without brackets), `localhost` or a `*.localhost` name (browsers
+ * resolve those to loopback themselves). For the `Host` check only: whether the server may listen
+ * without a token is decided on the addresses a name resolves to, not on the name.
  */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  if (bare === "localhost" || bare.endsWith(".localhost") || bare === "::1") return true;
-  const v4 = bare.startsWith("::ffff:") ? bare.slice("::ffff:".length) : bare;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+  return bare === "localhost" || bare.endsWith(".localhost") || isLoopbackAddress(bare);
 }
 
 /** The host name of a `Host` header (port and brackets removed), or undefined when unparseable. */

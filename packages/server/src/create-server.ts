@@ -1,3 +1,4 @@
+import { lookup as dnsLookup } from "node:dns/promises";
 import { silentLogger, systemClock } from "@agentwatch/models";
 import { AgentwatchServer } from "./agentwatch-server.js";
 import { InvalidServerOptionError } from "./errors.js";
@@ -15,7 +16,7 @@ function fail(option: string, expected: string, value: unknown): never {
  * service's events to `/ws/agent_summaries`, serving `/api/summaries…`, `/healthz`, `/metrics`
  * and the dashboard. Nothing listens until `listen()`.
  *
- * @throws {InvalidServerOptionError} when the store, a config field, a limit or an origin is invalid.
+ * @throws {InvalidServerOptionError} when the store, a config field, a limit, an origin or `lookup` is invalid.
  * @example
  * const service = await createMonitoringService(config, { generator, logger });
  * const store = new SummaryStore(config.summary_dir, { logger });
@@ -59,9 +60,13 @@ export function createServer(options: ServerOptions): AgentwatchServer {
   if (interval !== undefined && !(typeof interval === "number" && interval > 0)) {
     fail("config.poll_interval_seconds", "a positive number", interval);
   }
+  if (options.lookup !== undefined && typeof options.lookup !== "function") {
+    fail("lookup", "a function like dns.promises.lookup", typeof options.lookup);
+  }
   return new AgentwatchServer({
     ...options,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
+    lookup: options.lookup ?? dnsLookup,
   });
 }

@@ -13,7 +13,10 @@ export class ServerError extends Error {
   }
 }
 
-/** Thrown by `listen()` when the host is not a loopback address and no token is configured. */
+/**
+ * Thrown by `listen()` when no token is configured and the host resolves to (or was bound to) an
+ * address beyond loopback.
+ */
 export class TokenRequiredError extends ServerError {
   /** The host that was refused. */
   readonly host: string;
@@ -35,7 +38,10 @@ export class InvalidServerOptionError extends ServerError {
   }
 }
 
-/** Thrown by `listen()` when the port cannot be bound (`EADDRINUSE`, `EACCES`…); `cause` holds the system error. */
+/**
+ * Thrown by `listen()` when the host does not resolve or the port cannot be bound (`ENOTFOUND`,
+ * `EADDRINUSE`, `EACCES`…); `cause` holds the system error.
+ */
 export class ListenError extends ServerError {
   /** The host and port that could not be bound. */
   readonly host: string;
@@ -58,7 +64,9 @@ export function listenFailure(error: unknown, host: string, port: number): Liste
         ? "permission denied; choose a port above 1023"
         : code === "EADDRNOTAVAIL"
           ? "no such address on this machine; choose another host"
-          : (error as Error).message;
+          : code === "ENOTFOUND" || code === "EAI_AGAIN"
+            ? "the host name does not resolve; choose a host that does, such as 127.0.0.1"
+            : (error as Error).message;
   return new ListenError(`cannot listen on ${host}:${port}: ${hint} (${code})`, host, port, {
     cause: error,
   });

@@ -3,6 +3,7 @@ export { AgentwatchServer, type ServerAddress } from "./agentwatch-server.js";
 export {
   DEFAULT_LIMITS,
   type GeneratorStatsReader,
+  type HostLookup,
   type ServerConfig,
   type ServerLimits,
   type ServerOptions,

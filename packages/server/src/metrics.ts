@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { ON_TRACK_STATUSES, type OnTrackStatus, type PositionStore } from "@agentwatch/models";
 import type { AgentStatus } from "@agentwatch/monitor";
+import type { ConnectionGuard } from "./connection-guard.js";
 import type { GeneratorStatsReader, SummaryReader, SummarySource } from "./options.js";
 import type { ServerStats } from "./server-stats.js";
 import type { WsCounters } from "./ws-counters.js";
@@ -28,6 +29,8 @@ export interface MetricsInput {
   readonly bufferedBytes: number;
   readonly generatorStats: GeneratorStatsReader | undefined;
   readonly positions: Pick<PositionStore, "getAllPositions"> | undefined;
+  /** Open, refused and errored connections. */
+  readonly connections: Pick<ConnectionGuard, "open" | "refused" | "clientErrors">;
 }
 
 /** Escapes a label value of the Prometheus text format. */
@@ -198,6 +201,22 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
     "counter",
     "WebSocket connections refused, by reason.",
     Object.entries(ws.rejected).map(([reason, n]) => [{ reason }, n]),
+  );
+  const { connections } = input;
+  out.metric("agentwatch_http_connections", "gauge", "Connections open, WebSockets included.", [
+    [{}, connections.open],
+  ]);
+  out.metric(
+    "agentwatch_http_refused_connections_total",
+    "counter",
+    "Connections closed as soon as accepted, by reason (per_address: the address already held maxConnectionsPerAddress).",
+    Object.entries(connections.refused).map(([reason, n]) => [{ reason }, n]),
+  );
+  out.metric(
+    "agentwatch_http_client_errors_total",
+    "counter",
+    "Connections closed for a malformed, too slow (headersTimeoutMs, requestTimeoutMs) or too large request, by reason.",
+    Object.entries(connections.clientErrors).map(([reason, n]) => [{ reason }, n]),
   );
   const memory = process.memoryUsage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident set size in bytes.", [

@@ -1,3 +1,4 @@
+import type { LookupAddress } from "node:dns";
 import type { MonitoringConfig } from "@agentwatch/config";
 import type { Clock, Logger, PositionStore } from "@agentwatch/models";
 import type { GeneratorStats, MonitoringService } from "@agentwatch/monitor";
@@ -33,7 +34,31 @@ export interface ServerLimits {
   readonly closeTimeoutMs: number;
   /** `/healthz` answers 503 `stale` when the last cycle ended longer ago than this. 3 poll intervals + 30 s by default. */
   readonly staleAfterMs: number;
+  /**
+   * Milliseconds a client may take to send a request's headers, counted from its first byte (from
+   * the connection for the first request); slower gets 408 and is closed. 10 s by default, and
+   * never more than `requestTimeoutMs` unless given.
+   */
+  readonly headersTimeoutMs: number;
+  /** Milliseconds a client may take to send a whole request; slower gets 408 and is closed. 30 s by default. */
+  readonly requestTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection is kept between requests. 5 s by default. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Connections one remote address may hold open at once (HTTP and WebSocket); more are closed
+   * at once and counted in `/metrics`. 64 by default.
+   */
+  readonly maxConnectionsPerAddress: number;
 }
+
+/**
+ * Resolves a host name to all its addresses; `dns.promises.lookup` (called with `{ all: true }`)
+ * is the default and the model.
+ */
+export type HostLookup = (
+  hostname: string,
+  options: { all: true },
+) => Promise<readonly LookupAddress[]>;
 
 /** Cumulative counters of the summary generator (`SummaryGenerator.stats`), read for `/metrics`. */
 export type GeneratorStatsReader = () => GeneratorStats | undefined;
@@ -60,6 +85,11 @@ export interface ServerOptions {
   readonly generatorStats?: GeneratorStatsReader | undefined;
   /** The read positions (`PositionTracker`), for `agentwatch_read_lag_bytes` in `/metrics`. */
   readonly positions?: Pick<PositionStore, "getAllPositions"> | undefined;
+  /**
+   * Resolves `config.server_host` before `listen()` binds it: the token is optional only when every
+   * address it resolves to is loopback, and the first one is bound. `dns.promises.lookup` by default.
+   */
+  readonly lookup?: HostLookup | undefined;
 }
 
 /** The default limits (`staleAfterMs` is computed from the poll interval when not given). */
@@ -70,10 +100,16 @@ export const DEFAULT_LIMITS: Omit<ServerLimits, "staleAfterMs"> = Object.freeze(
   maxBufferedBytes: 4 * 1024 * 1024,
   heartbeatIntervalMs: 30_000,
   closeTimeoutMs: 2_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerAddress: 64,
 });
 
 /**
- * The limits with defaults filled in, each checked to be a positive integer.
+ * The limits with defaults filled in, each checked to be a positive integer, and
+ * `headersTimeoutMs` no longer than `requestTimeoutMs` (the default follows a shorter
+ * `requestTimeoutMs` down).
  *
  * @throws {InvalidServerOptionError} naming the first limit out of range.
  */
@@ -81,10 +117,13 @@ export function resolveLimits(
   given: Partial<ServerLimits> | undefined,
   pollIntervalSeconds: number,
 ): ServerLimits {
+  const defined = Object.fromEntries(
+    Object.entries(given ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<ServerLimits>;
   const limits: ServerLimits = {
     ...DEFAULT_LIMITS,
     staleAfterMs: (3 * pollIntervalSeconds + 30) * 1000,
-    ...Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined)),
+    ...defined,
   };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
@@ -93,6 +132,15 @@ export function resolveLimits(
         `limits.${name}`,
       );
     }
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    if (defined.headersTimeoutMs !== undefined) {
+      throw new InvalidServerOptionError(
+        `invalid limits.headersTimeoutMs: ${limits.headersTimeoutMs} is longer than limits.requestTimeoutMs (${limits.requestTimeoutMs}); choose a header timeout no longer than the request timeout`,
+        "limits.headersTimeoutMs",
+      );
+    }
+    return { ...limits, headersTimeoutMs: limits.requestTimeoutMs };
   }
   return limits;
 }

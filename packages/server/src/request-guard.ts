@@ -7,6 +7,11 @@ export interface GuardSettings {
   /** The token clients must present; empty for none. */
   readonly token: string;
   readonly maxUrlBytes: number;
+  /**
+   * `Host` names served without a token besides the loopback ones: the configured host, as
+   * `hostHeaderName` reads it (the server only listens without a token when it resolves to loopback).
+   */
+  readonly hostNames: ReadonlySet<string>;
 }
 
 /** The request target as a URL, or the 414/400 to answer. */
@@ -28,7 +33,8 @@ export function requestUrl(request: IncomingMessage, settings: GuardSettings): U
 
 /**
  * Without a token the server listens on loopback only, and answers only requests whose `Host`
- * names loopback: a page of another site that rebinds its name to 127.0.0.1 gets a 403.
+ * names loopback or the configured host: a page of another site that rebinds its name to
+ * 127.0.0.1 gets a 403.
  */
 export function checkHost(
   request: IncomingMessage,
@@ -36,11 +42,13 @@ export function checkHost(
 ): HttpFailure | undefined {
   if (settings.token !== "") return undefined;
   const name = hostHeaderName(request.headers.host);
-  if (name !== undefined && isLoopbackHost(name)) return undefined;
+  if (name !== undefined && (isLoopbackHost(name) || settings.hostNames.has(name))) {
+    return undefined;
+  }
   return {
     status: 403,
     code: "HOST_NOT_ALLOWED",
-    message: `Host ${JSON.stringify(request.headers.host ?? "")} refused: without a token only 127.0.0.1, localhost and [::1] are served; use one of them or configure a token`,
+    message: `Host ${JSON.stringify(request.headers.host ?? "")} refused: without a token only 127.0.0.1, localhost, [::1] and the configured server_host are served; use one of them or configure a token`,
   };
 }
 

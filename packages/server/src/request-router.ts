@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger, PositionStore } from "@agentwatch/models";
 import { handleApi } from "./api-routes.js";
 import type { ClientHub } from "./client-hub.js";
+import type { ConnectionGuard } from "./connection-guard.js";
 import type { DashboardFiles } from "./dashboard-files.js";
 import { health } from "./health.js";
 import { sendFailure, sendJson, sendText } from "./http-util.js";
@@ -28,6 +29,7 @@ export interface RouteContext {
   readonly files: DashboardFiles;
   readonly generatorStats: GeneratorStatsReader | undefined;
   readonly positions: Pick<PositionStore, "getAllPositions"> | undefined;
+  readonly connections: ConnectionGuard;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function routeRequest(
       bufferedBytes: hub.bufferedBytes(),
       generatorStats: context.generatorStats,
       positions: context.positions,
+      connections: context.connections,
     });
     return sendText(request, response, 200, "text/plain; version=0.0.4; charset=utf-8", text, {
       "Cache-Control": "no-store",

@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders, request as httpRequest } from "node:http";
+import { type Socket, connect as netConnect } from "node:net";
 import { WebSocket, type ClientOptions } from "ws";
 import type { ServerMessage } from "../../src/index.js";
 
@@ -13,7 +14,13 @@ export interface HttpAnswer {
 export function http(
   base: string,
   path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    /** The local address to connect from, such as `127.0.0.2` (another client address on Linux). */
+    localAddress?: string;
+  } = {},
 ): Promise<HttpAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -24,6 +31,7 @@ export function http(
         path,
         method: options.method ?? "GET",
         headers: options.headers,
+        localAddress: options.localAddress,
         agent: false,
       },
       (res) => {
@@ -132,4 +140,49 @@ export function ofType<T extends ServerMessage["type"]>(
   type: T,
 ): Array<Extract<ServerMessage, { type: T }>> {
   return messages.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+}
+
+/** A raw TCP client: what it received, and promises of the server's FIN and of the full close. */
+export interface RawClient {
+  readonly socket: Socket;
+  /** Everything received so far, as latin1 text. */
+  received(): string;
+  /** Resolves when the server has ended its side (FIN). */
+  readonly ended: Promise<void>;
+  /** Resolves when the socket is fully closed. */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * Opens a raw TCP connection to the host and port of `base` and resolves once connected.
+ * `allowHalfOpen` keeps the client's side open after the server's FIN, as a client that never
+ * closes would.
+ */
+export async function rawConnect(
+  base: string,
+  options: { allowHalfOpen?: boolean; localAddress?: string } = {},
+): Promise<RawClient> {
+  const url = new URL(base);
+  const socket = netConnect({
+    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: Number(url.port),
+    allowHalfOpen: options.allowHalfOpen ?? false,
+    localAddress: options.localAddress,
+  });
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  socket.on("error", () => {}); // a reset is one way for the server to close; 'close' follows
+  const ended = new Promise<void>((resolve) => socket.once("end", resolve));
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  return { socket, received: () => Buffer.concat(chunks).toString("latin1"), ended, closed };
+}
+
+/** The value of one sample of a Prometheus text exposition (`name` or `name{labels}`), or undefined. */
+export function metricValue(text: string, sample: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }

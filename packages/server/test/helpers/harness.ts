@@ -82,3 +82,29 @@ export function sleep(ms: number): Promise<void> {
 export async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await sleep(10);
 }
+
+/** Resolves with `promise`, or rejects naming `what` if it has not settled within `ms`. */
+export async function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `check` every 10 ms until it is true; rejects naming `what` once `ms` have passed. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(10);
+  }
+}
