@@ -68,27 +68,64 @@ async function tailStart(segment: Segment): Promise<number | null> {
 }
 
 /**
+ * Whether segments `from` to `to` have all been quiet: the flush rule of an unterminated tail that
+ * lies in those files, and in no others.
+ */
+function quietOver(
+  segments: readonly Segment[],
+  options: ConsumeOptions,
+  from: number,
+  to: number,
+): boolean {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (let index = from; index <= to; index++)
+    newest = Math.max(newest, segments[index]!.file.mtimeMs);
+  return options.quiet(newest);
+}
+
+/**
+ * Whether the last segment's unterminated tail is flushed: once the files it lies in are quiet.
+ * That is the last file alone, unless the tail is all that file holds (no `\n`) and an earlier
+ * file's fragment joins it; then those files too.
+ */
+async function lastTailQuiet(
+  segments: readonly Segment[],
+  options: ConsumeOptions,
+): Promise<boolean> {
+  const lastIndex = segments.length - 1;
+  if (!quietOver(segments, options, lastIndex, lastIndex)) return false;
+  if (quietOver(segments, options, 0, lastIndex)) return true; // every file is quiet
+  const last = segments[lastIndex]!;
+  if ((await tailStart(last)) !== last.start) return true; // no tail, or one after a `\n`
+  for (let before = lastIndex - 1; before >= 0; before--) {
+    const earlier = segments[before]!;
+    if (!earlier.joinsNext) return true;
+    if (earlier.file.size <= earlier.start) continue; // empty: look further back
+    if ((await tailStart(earlier)) === null) return true; // it ends with `\n`: nothing joins
+    return quietOver(segments, options, before, lastIndex);
+  }
+  return true;
+}
+
+/**
  * With `catchUp: "skip"`: where to start so that at most `maxLines` lines remain, found by reading
  * backwards from the end; the skipped lines are counted exactly by scanning the skipped bytes. A
  * rotated file's unterminated fragment that joins the next file is not a line of its own, and a
  * start at that next file's first line moves back to the fragment.
  */
-async function skipAhead(
-  segments: readonly Segment[],
-  options: ConsumeOptions,
-  tailQuiet: boolean,
-): Promise<Start> {
+async function skipAhead(segments: readonly Segment[], options: ConsumeOptions): Promise<Start> {
   const lastIndex = segments.length - 1;
   let need = options.maxLines;
   let laterBytes = false; // whether a later segment holds bytes, which a joining fragment is part of
   for (let index = lastIndex; index >= 0; index--) {
     const segment = segments[index]!;
     const { fh, size, mtimeMs } = segment.file;
+    // a joining fragment is a line of its own only when flushed alone (every later file empty)
     const tailCounts =
       index === lastIndex
-        ? tailQuiet
+        ? await lastTailQuiet(segments, options)
         : segment.joinsNext
-          ? tailQuiet && !laterBytes
+          ? !laterBytes && quietOver(segments, options, index, lastIndex)
           : options.quiet(mtimeMs);
     const newest = await findNewestLines(fh, segment.start, size, need, tailCounts);
     if (newest.lines < need) {
@@ -130,10 +167,8 @@ export async function consumeSegments(
   segments: readonly Segment[],
   options: ConsumeOptions,
 ): Promise<Consumed> {
-  // The stream's unterminated tail may span files: it is flushed once all of them are quiet.
-  const tailQuiet = options.quiet(Math.max(...segments.map((segment) => segment.file.mtimeMs)));
   const start: Start = options.skipBacklog
-    ? await skipAhead(segments, options, tailQuiet)
+    ? await skipAhead(segments, options)
     : { index: 0, offset: segments[0]!.start, line: segments[0]!.line, skipped: 0 };
   let { index, offset, line } = start;
   const lines = new ScannedLines();
@@ -154,8 +189,14 @@ export async function consumeSegments(
       end: segment.file.size,
       maxLines: remaining,
       maxLineBytes: options.maxLineBytes,
-      // a fragment that joins the next file is never flushed alone
-      flushPartial: last ? tailQuiet : !joins && options.quiet(segment.file.mtimeMs),
+      // An unterminated tail is flushed once the files it lies in are quiet: this one, and while
+      // no `\n` follows a carried fragment, the files the fragment came from too. A fragment that
+      // joins the next file is never flushed alone.
+      flushPartial: !joins && quietOver(segments, options, index, index),
+      flushPrefixed:
+        carried === null
+          ? undefined
+          : !joins && quietOver(segments, options, carried.from.index, index),
       prefix: carried?.head,
       ahead: segment.file.ahead,
       undecodedBytes: options.deferDecode ? MAX_UNDECODED_BYTES - lines.keptBytes : 0,

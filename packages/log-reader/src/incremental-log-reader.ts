@@ -187,9 +187,12 @@ export class IncrementalLogReader {
   }
 
   /**
-   * The last `n` complete lines of a file, plus its unterminated last line if any, without touching
-   * any position. Reads backwards from the end: the cost grows with `n`, not with the file size.
-   * Never throws: a missing or unreadable file gives `[]`.
+   * The last `n` lines of a file (at most `n` strings, oldest first), without touching any
+   * position. A final line without `\n` counts as a line, the last of the `n`, and is returned as
+   * it stands however recently it was written (`partialLineFlushMs` does not apply); a file ending
+   * with `\n` has no empty line after it. Lines are cut at `maxLineBytes` like reads. Reads
+   * backwards from the end: the cost grows with `n`, not with the file size. Never throws: a
+   * missing or unreadable file, or an `n` that is not a non-negative integer, gives `[]`.
    *
    * @example
    * const context = await reader.readLastNLines(logPath, 50);

@@ -35,6 +35,11 @@ export interface ScanRequest {
   readonly flushPartial: boolean;
   /** The start of a line begun before `start` (in an earlier file): the first line continues it. */
   readonly prefix?: LineHead | undefined;
+  /**
+   * For a tail that still begins with `prefix` (no `\n` after it): return it (true) or hold it
+   * back (false), since it lies in the earlier files too; `flushPartial` when not given.
+   */
+  readonly flushPrefixed?: boolean | undefined;
   /** Override of the chunk sizes (tests use tiny ones). */
   readonly chunks?: ChunkSizes | undefined;
   /** A read of this handle issued earlier: it becomes the first chunk if it starts at `start`. */
@@ -89,6 +94,7 @@ export async function scanLines(fh: FileHandle, request: ScanRequest): Promise<S
 
 async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResult> {
   const { start, end, maxLines, maxLineBytes, flushPartial, prefix } = request;
+  const flushPrefixed = request.flushPrefixed ?? flushPartial;
   const chunks = request.chunks ?? DEFAULT_CHUNKS;
   const keepMax = maxLineBytes + 1;
   // A group of complete lines spans at most this many bytes (its last `\n` included), so none of
@@ -209,8 +215,10 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
       }
       if (lines.count >= maxLines) {
         // Another line follows unless all that is left is an unterminated tail held back: then
-        // say so, so that the caller knows no further line is waiting. This reads on past the
-        // chunk only when no `\n` follows the page in it, and only as far as the first `\n`.
+        // say so, so that the caller knows no further line is waiting. A tail that would be
+        // flushed is a line waiting (a line has ended, so `flushPartial` is its rule). This reads
+        // on past the chunk only when no `\n` follows the page in it, and only as far as the
+        // first `\n`.
         const budget: ScanResult = {
           lines,
           offset: lineStart,
@@ -237,7 +245,8 @@ async function scanWith(io: ChunkReader, request: ScanRequest): Promise<ScanResu
   if (lineLength === 0) {
     return { lines, offset: lineStart, stop: "eof", partial: null, tail: null };
   }
-  if (!flushPartial) return hold();
+  // the tail still holds the prefix when no line has ended since it
+  if (!(prefix !== undefined && lines.count === 0 ? flushPrefixed : flushPartial)) return hold();
   lines.add(finishCarried());
   return { lines, offset: position, stop: "eof", partial: null, tail: null };
 }

@@ -4,8 +4,10 @@ import { scanLines } from "./line-scanner.js";
 import { openLog } from "./open-log.js";
 
 /**
- * The last `n` complete lines of a file plus its unterminated last line, if any: found by
- * reading backwards from the end, then read forward; the cost grows with those lines only.
+ * The last `n` lines of a file, oldest first: found by reading backwards from the end, then read
+ * forward; the cost grows with those lines only. Bytes after the last `\n` (an unterminated last
+ * line) are one line, the last, returned as they stand; a file ending with `\n` has no empty
+ * line after it. So at most `n` strings.
  *
  * @throws whatever opening or reading the file throws (the reader turns it into `[]`).
  */
@@ -17,7 +19,8 @@ export async function readLastLines(
   const file = await openLog(path, () => 0, await stat(path, { bigint: true }));
   try {
     if (file.size === 0) return [];
-    const newest = await findNewestLines(file.fh, 0, file.size, n, false);
+    // the unterminated tail counts as the last of the n lines
+    const newest = await findNewestLines(file.fh, 0, file.size, n, true);
     const scan = await scanLines(file.fh, {
       start: newest.offset,
       end: file.size,

@@ -17,8 +17,9 @@ export interface ReadResult {
   /** Lines consumed from the current file since its start: the saved `last_line_number`. */
   totalLines: number;
   /**
-   * True when the read stopped at `maxLinesPerRead` and another line is waiting (an unterminated
-   * line held back after a full page is not one: it is in `pendingPartial`).
+   * True when the read stopped at `maxLinesPerRead` and another line is waiting. An unterminated
+   * last line due to be returned (its file quiet for `partialLineFlushMs`) is one: the next read
+   * returns it. One still held back after a full page is not (it is in `pendingPartial`).
    */
   hasMore: boolean;
   /** Bytes not yet consumed after this read (a held partial line counts). */

@@ -2,7 +2,15 @@ import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { truncationSuffix } from "../src/index.js";
-import { CountingStore, FakeClock, makeReader, makeTempDir, removeDir } from "./helpers.js";
+import {
+  CountingStore,
+  FakeClock,
+  T0,
+  makeReader,
+  makeTempDir,
+  removeDir,
+  writeAt,
+} from "./helpers.js";
 
 let dir: string;
 let log: string;
@@ -17,12 +25,55 @@ afterEach(async () => {
 });
 
 describe("9. readLastNLines", () => {
-  it("returns the last n complete lines plus the final unterminated line", async () => {
-    await writeFile(log, "1\n2\n3\n4\nunterminated");
+  it("returns the last n lines, a final line without \\n counting as the last of them", async () => {
+    await writeFile(log, "a\nb\nc");
     const reader = makeReader(new CountingStore(), new FakeClock());
-    expect(await reader.readLastNLines(log, 2)).toEqual(["3", "4", "unterminated"]);
-    expect(await reader.readLastNLines(log, 10)).toEqual(["1", "2", "3", "4", "unterminated"]);
+    expect(await reader.readLastNLines(log, 2)).toEqual(["b", "c"]);
+    expect(await reader.readLastNLines(log, 1)).toEqual(["c"]);
+    expect(await reader.readLastNLines(log, 3)).toEqual(["a", "b", "c"]);
+    expect(await reader.readLastNLines(log, 10)).toEqual(["a", "b", "c"]);
     expect(await reader.readLastNLines(log, 0)).toEqual([]);
+  });
+
+  it("a file ending with \\n has no empty last line; an empty file has no lines; a lone \\n is one empty line", async () => {
+    const reader = makeReader(new CountingStore(), new FakeClock());
+    await writeFile(log, "a\nb\nc\n");
+    expect(await reader.readLastNLines(log, 2)).toEqual(["b", "c"]);
+    expect(await reader.readLastNLines(log, 1)).toEqual(["c"]);
+    expect(await reader.readLastNLines(log, 10)).toEqual(["a", "b", "c"]);
+    await writeFile(log, "");
+    expect(await reader.readLastNLines(log, 1)).toEqual([]);
+    await writeFile(log, "\n");
+    expect(await reader.readLastNLines(log, 1)).toEqual([""]);
+    expect(await reader.readLastNLines(log, 5)).toEqual([""]);
+  });
+
+  it("with \\r\\n endings, the final unterminated line counts once and loses its trailing \\r", async () => {
+    const reader = makeReader(new CountingStore(), new FakeClock());
+    await writeFile(log, "a\r\nb\r\nc\r");
+    expect(await reader.readLastNLines(log, 2)).toEqual(["b", "c"]);
+    expect(await reader.readLastNLines(log, 1)).toEqual(["c"]);
+    await writeFile(log, "a\r\nb\r\n");
+    expect(await reader.readLastNLines(log, 1)).toEqual(["b"]);
+  });
+
+  it("a final line longer than the read chunks counts once, terminated or not", async () => {
+    const reader = makeReader(new CountingStore(), new FakeClock());
+    const long = "x".repeat(300_000); // several 64 KiB chunks, backwards and forwards
+    await writeFile(log, `a\nb\n${long}`);
+    expect(await reader.readLastNLines(log, 1)).toEqual([long]);
+    expect(await reader.readLastNLines(log, 2)).toEqual(["b", long]);
+    expect(await reader.readLastNLines(log, 5)).toEqual(["a", "b", long]);
+    await writeFile(log, `a\n${long}\nb`);
+    expect(await reader.readLastNLines(log, 2)).toEqual([long, "b"]);
+    await writeFile(log, `a\n${long}\n`);
+    expect(await reader.readLastNLines(log, 1)).toEqual([long]);
+  });
+
+  it("returns the final unterminated line however recently it was written (no flush wait)", async () => {
+    await writeAt(log, "a\nhalf", T0);
+    const reader = makeReader(new CountingStore(), new FakeClock(T0));
+    expect(await reader.readLastNLines(log, 1)).toEqual(["half"]);
   });
 
   it("handles \\r\\n, empty lines, a file that is one unterminated line, and the default n of 100", async () => {

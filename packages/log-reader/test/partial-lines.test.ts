@@ -1,5 +1,6 @@
-import { appendFile } from "node:fs/promises";
+import { appendFile, rename } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import type { IncrementalLogReader, ReadResult } from "../src/index.js";
 import {
   type CountingStore,
   type FakeClock,
@@ -100,5 +101,105 @@ describe("3. an unterminated last line is never split", () => {
     expect((await reader.readNewContent("i", log)).lines).toEqual(["ok"]);
     await appendFile(log, Buffer.concat([emoji.subarray(2), Buffer.from("\n")]));
     expect((await reader.readNewContent("i", log)).lines).toEqual(["🚀"]);
+  });
+});
+
+/** Reads as a consumer that stops once `hasMore` is false; the results it got, in order. */
+async function readUntilDone(reader: IncrementalLogReader): Promise<ReadResult[]> {
+  const results: ReadResult[] = [];
+  for (let guard = 0; guard < 20; guard++) {
+    const result = await reader.readNewContent("i", log);
+    results.push(result);
+    if (!result.hasMore) return results;
+  }
+  throw new Error("hasMore never became false");
+}
+
+const pages = (results: ReadResult[]) => results.map((r) => [r.lines, r.hasMore, r.pendingPartial]);
+
+/**
+ * A rename rotation after `reader` read "a0": the new file holds `fresh` (written at T0 + 100),
+ * then a writer that still holds the renamed file open appends `late` to it (at T0 + 600). The
+ * clock ends at T0 + 1100: the new file has been quiet for partialLineFlushMs, the renamed one not.
+ */
+async function rotateWithLateWrite(
+  reader: IncrementalLogReader,
+  fresh: string,
+  late: string,
+): Promise<void> {
+  await writeAt(log, "a0\n", T0);
+  clock.now = T0 + 10;
+  expect((await reader.readNewContent("i", log)).lines).toEqual(["a0"]);
+  await rename(log, `${log}.1`);
+  await writeAt(log, fresh, T0 + 100);
+  await appendAt(`${log}.1`, late, T0 + 600);
+  clock.now = T0 + 1100;
+}
+
+describe("an unterminated last line due to be flushed is a line waiting", () => {
+  it("after a full page, a quiet file's unterminated last line makes hasMore true and comes with the next read", async () => {
+    await writeAt(log, "a\nb\nc", T0);
+    const reader = makeReader(store, clock, { maxLinesPerRead: 1 });
+    clock.now = T0 + 10; // fresh: "c" is held
+    expect(await reader.readNewContent("i", log)).toMatchObject({ lines: ["a"], hasMore: true });
+    clock.now = T0 + 1000; // quiet for partialLineFlushMs: "c" is due
+    expect(pages(await readUntilDone(reader))).toEqual([
+      [["b"], true, null],
+      [["c"], false, null],
+    ]);
+    expect((await reader.readNewContent("i", log)).lines).toEqual([]);
+  });
+
+  it("after a rename rotation with maxLinesPerRead 1, the new file's due partial line is not held back by a later write to the renamed file", async () => {
+    const reader = makeReader(store, clock, { maxLinesPerRead: 1 });
+    // the renamed file's unterminated end is joined to the new file's first line
+    await rotateWithLateWrite(reader, "b0\nb1", "late ");
+    const results = await readUntilDone(reader);
+    expect(pages(results)).toEqual([
+      [["late b0"], true, null],
+      [["b1"], false, null],
+    ]);
+    expect(results[0]!.rotated).toBe(true);
+    expect((await reader.readNewContent("i", log)).lines).toEqual([]);
+  });
+
+  it("a partial line is flushed by the quiet time of the file it lies in, not of a renamed file read in the same call", async () => {
+    const paged = makeReader(store, clock, { maxLinesPerRead: 2 });
+    await rotateWithLateWrite(paged, "b0\nb1", "a1\n");
+    expect(pages(await readUntilDone(paged))).toEqual([
+      [["a1", "b0"], true, null],
+      [["b1"], false, null],
+    ]);
+    await paged.resetPosition("i");
+    const roomy = makeReader(store, clock, { maxLinesPerRead: 10 });
+    await rotateWithLateWrite(roomy, "b0\nb1", "a1\n");
+    expect(pages(await readUntilDone(roomy))).toEqual([[["a1", "b0", "b1"], false, null]]);
+  });
+
+  it('catchUp "skip" counts such a line among the newest', async () => {
+    const reader = makeReader(store, clock, { maxLinesPerRead: 2, catchUp: "skip" });
+    await rotateWithLateWrite(reader, "b0\nb1", "a1\n");
+    expect(await reader.readNewContent("i", log)).toMatchObject({
+      lines: ["b0", "b1"],
+      skippedLines: 1,
+      hasMore: false,
+      pendingPartial: null,
+      bytesBehind: 0,
+    });
+  });
+
+  it("a fragment joined to a new file with no newline yet still waits until both files are quiet", async () => {
+    const reader = makeReader(store, clock);
+    await rotateWithLateWrite(reader, "b0", "late ");
+    expect(await reader.readNewContent("i", log)).toMatchObject({
+      lines: [],
+      hasMore: false,
+      pendingPartial: "late b0",
+    });
+    clock.now = T0 + 1600;
+    expect(await reader.readNewContent("i", log)).toMatchObject({
+      lines: ["late b0"],
+      pendingPartial: null,
+    });
   });
 });
