@@ -6,9 +6,13 @@ import { defineConfig } from "vitest/config";
  *
  * - The `@agentwatch/source` export condition makes workspace imports resolve to `src/*.ts`,
  *   so tests run on a fresh clone without a prior build.
+ * - Timeouts are multiplied by `AGENTWATCH_TEST_TIMEOUT_SCALE` (default 1), the one setting that
+ *   gives every deadline of the suite more room on a slow or loaded machine (see @agentwatch/test-kit).
  * - Each run writes `.vitest/results.json` (vitest's JSON reporter); `scripts/test-summary.mjs`
  *   adds them up into the one `N passed, M failed` line that CI prints last.
  */
+const scale = Number(process.env.AGENTWATCH_TEST_TIMEOUT_SCALE ?? "1") || 1;
+
 export const sharedConfig = defineConfig({
   resolve: { conditions: ["@agentwatch/source", ...defaultClientConditions] },
   ssr: { resolve: { conditions: ["@agentwatch/source", ...defaultServerConditions] } },
@@ -17,8 +21,8 @@ export const sharedConfig = defineConfig({
     environment: "node",
     reporters: ["default", "json"],
     outputFile: { json: ".vitest/results.json" },
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 30_000 * scale,
+    hookTimeout: 30_000 * scale,
     restoreMocks: true,
   },
 });

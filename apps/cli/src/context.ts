@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig, type MonitoringConfig } from "@agentwatch/config";
-import type { Logger } from "@agentwatch/models";
 import { CliError, ExitCode } from "./errors.js";
-import { createLogger } from "./logger.js";
+import { type CliLogger, createLogger } from "./logger.js";
 
 /** Flags every command takes. */
 export interface GlobalFlags {
@@ -16,12 +15,16 @@ export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted when stdout or stderr is gone (a hung-up terminal, a closed pipe): stop as on a signal. */
+  readonly gone?: AbortSignal | undefined;
+  /** Told when another writer of stderr (the logger) finds it gone. */
+  readonly onOutputError?: ((error: unknown) => void) | undefined;
 }
 
 /** A command's resolved settings. */
 export interface CommandContext {
   readonly config: MonitoringConfig;
-  readonly logger: Logger;
+  readonly logger: CliLogger;
   readonly io: CliIO;
   /** Colours and redraws: stdout is a terminal and NO_COLOR is not set. */
   readonly rich: boolean;
@@ -54,9 +57,13 @@ export async function commandContext(
     }
     throw error;
   }
-  let logger: Logger;
+  let logger: CliLogger;
   try {
-    logger = createLogger(flags.logLevel ?? io.env.AGENTWATCH_LOG_LEVEL ?? "warn");
+    logger = createLogger({
+      level: flags.logLevel ?? nonEmpty(io.env.AGENTWATCH_LOG_LEVEL),
+      stderr: io.stderr,
+      onOutputError: io.onOutputError,
+    });
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.USAGE, { cause: error });
   }
@@ -64,7 +71,12 @@ export async function commandContext(
   return { config, logger, io, rich: io.stdout.isTTY === true && !noColor };
 }
 
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
 /** Writes a line to stdout. */
 export function print(context: { io: CliIO }, text: string): void {
+  if (context.io.gone?.aborted === true) return;
   context.io.stdout.write(`${text}\n`);
 }

@@ -2,14 +2,19 @@ import closeWithGrace from "close-with-grace";
 import { ExitCode } from "./errors.js";
 
 /**
- * Runs `work` until it finishes or SIGINT/SIGTERM arrives. On the first signal `stop()` is awaited
- * (within `delayMs`) and the process exits 0; a second signal exits 130 at once.
+ * Runs `work` until it finishes, SIGINT, SIGTERM or SIGHUP (a closed terminal) arrives, or
+ * `options.stopOn` aborts (stdout or stderr is gone). On the first signal the work's own signal
+ * aborts, the work is awaited (within `delayMs`) and the process exits 0; a second signal exits
+ * 130 at once. On `stopOn` the work's signal aborts and this resolves as the work does.
  */
 export async function runUntilSignal<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  options: { delayMs?: number } = {},
+  options: { delayMs?: number; stopOn?: AbortSignal | undefined } = {},
 ): Promise<T> {
   const controller = new AbortController();
+  const stop = () => controller.abort();
+  if (options.stopOn?.aborted === true) stop();
+  options.stopOn?.addEventListener("abort", stop, { once: true });
   let finished: Promise<T> | undefined;
   const grace = closeWithGrace(
     {
@@ -28,6 +33,7 @@ export async function runUntilSignal<T>(
     return await finished;
   } finally {
     grace.uninstall();
+    options.stopOn?.removeEventListener("abort", stop);
   }
 }
 

@@ -24,8 +24,13 @@ import { type WatchedLog, pollAll, watchedLog } from "./watch-state.js";
 export interface DemoIO {
   readonly out: (text: string) => void;
   readonly columns: () => number;
-  /** Aborted on Ctrl-C or SIGTERM. */
+  /** Aborted on Ctrl-C, SIGTERM, SIGHUP, or when stdout is gone. */
   readonly signal: AbortSignal;
+  /**
+   * Registers a synchronous action for when the process exits, however it exits; returns its
+   * removal. The simulated agents are killed there.
+   */
+  readonly onExit?: ((action: () => void) => () => void) | undefined;
 }
 
 const LOG_TYPE = "tmux_output";
@@ -170,6 +175,12 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   const durationMs = options.durationSeconds * 1000;
   const intervalMs = options.intervalSeconds * 1000;
   const agents: RunningAgent[] = [];
+  // Every way out of the process takes the simulated agents with it (they also stop by themselves
+  // when it dies, even by SIGKILL: their stdin pipe from it closes).
+  const killAgents = () => {
+    for (const agent of agents) agent.kill();
+  };
+  const offExit = io.onExit?.(killAgents);
   try {
     if (workspace !== undefined) {
       const run = await nextRun(workspace);
@@ -235,5 +246,6 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
     return 0;
   } finally {
     await Promise.allSettled(agents.map((agent) => agent.stop()));
+    offExit?.();
   }
 }

@@ -1,6 +1,7 @@
 import {
   closeSync,
   copyFileSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -14,8 +15,8 @@ import { simulateAgent } from "./simulate.js";
 
 // A simulated agent as a process: opens (creates) its log, prints {"ready":true} on stdout, then
 // writes its scenario's output into the log the way `tmux pipe-pane` would, optionally rotating it
-// once, and on SIGTERM prints {"writes":N,"bytes":M} on stdout and exits 0, so the parent can
-// rebuild exactly what was written.
+// once, and on SIGTERM (or when its stdin closes: the parent is gone) prints
+// {"writes":N,"bytes":M} on stdout and exits 0, so the parent can rebuild exactly what was written.
 
 const { values } = parseArgs({
   options: {
@@ -62,10 +63,16 @@ function rotate(): void {
   }
 }
 
-process.on("SIGTERM", () => {
+function stop(): void {
   stopping = true;
   wake?.();
-});
+}
+process.on("SIGTERM", stop);
+// When stdin is a pipe from the parent (startAgent makes it one) it is never written: its end means
+// the parent is gone, however it went (even SIGKILL), and this agent must not outlive it.
+const stdin = fstatSync(0);
+if (stdin.isFIFO() || stdin.isSocket()) process.stdin.on("end", stop).on("error", stop).resume();
+process.stdout.on("error", () => {}); // the parent may be gone when the final report is written
 
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
@@ -90,3 +97,4 @@ for (const write of simulateAgent({
 }
 closeSync(fd);
 process.stdout.write(`${JSON.stringify({ writes, bytes })}\n`);
+process.stdin.destroy(); // it no longer needs to hear of its parent, and must not stay alive for it

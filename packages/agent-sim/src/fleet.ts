@@ -77,6 +77,12 @@ export interface RunningAgent {
   readonly child: ChildProcess;
   /** Stops it and resolves to how many writes it made. */
   stop(): Promise<number>;
+  /**
+   * Kills it and anything it started at once (SIGKILL to its process group); synchronous, for
+   * `process.on("exit")`. The agent also stops by itself when this process dies, however it dies:
+   * its stdin is a pipe from this process, and it exits when that pipe closes.
+   */
+  kill(): void;
 }
 
 /** The write after which an agent's log is rotated: about 40% into the run. */
@@ -132,12 +138,19 @@ export async function startAgent(
     const at = rotationPoint(spec.scenario, seed, pauseScale, options.durationMs * 0.4);
     flags.push("--rotate-after", String(at), "--rotate-mode", spec.rotation);
   }
-  const child = spawn(command, [...args, ...flags], { stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group (a Ctrl-C in the terminal reaches this process, which stops it in
+  // order), and a stdin pipe from this process whose end tells it its parent is gone.
+  const child = spawn(command, [...args, ...flags], {
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
   child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // The pipe is never written; once the agent is gone it must not keep this process alive.
+  void exited.then(() => child.stdin.destroy());
   // The log exists once the agent says it is ready; polls start after that.
   await new Promise<void>((resolve, reject) => {
     const onData = () => {
@@ -167,6 +180,14 @@ export async function startAgent(
         );
       }
       return Number(report[1]);
+    },
+    kill() {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     },
   };
 }

@@ -35,6 +35,12 @@ export async function demoCommand(
   });
   const run = await nextRun(workspace);
   const agents: RunningAgent[] = [];
+  // Every way out of this process takes the simulated agents with it (they also stop by
+  // themselves when it dies, even by SIGKILL: their stdin pipe from it closes).
+  const killAgents = () => {
+    for (const agent of agents) agent.kill();
+  };
+  process.on("exit", killAgents);
   try {
     const durationMs = flags.durationSeconds * 1000;
     const started = await Promise.allSettled(
@@ -53,12 +59,15 @@ export async function demoCommand(
       json: false,
       offline: flags.offline,
     });
-    await runUntilSignal(async (signal) => {
-      service.start();
-      await untilAborted(signal, durationMs);
-      await Promise.allSettled(agents.splice(0).map((agent) => agent.stop()));
-      await service.stop({ timeoutMs: 10_000 });
-    });
+    await runUntilSignal(
+      async (signal) => {
+        service.start();
+        await untilAborted(signal, durationMs);
+        await Promise.allSettled(agents.splice(0).map((agent) => agent.stop()));
+        await service.stop({ timeoutMs: 10_000 });
+      },
+      { stopOn: context.io.gone },
+    );
     print(context, "");
     if (context.rich) {
       print(
@@ -75,5 +84,6 @@ export async function demoCommand(
     print(context, `  agentwatch status --summary-dir ${context.config.summary_dir}`);
   } finally {
     await Promise.allSettled(agents.map((agent) => agent.stop()));
+    process.off("exit", killAgents);
   }
 }

@@ -47,13 +47,16 @@ export async function serveCommand(
     throw new CliError(`cannot serve: ${(error as Error).message}`, 1, { cause: error });
   }
   print(context, `listening on ${url}`);
-  await runUntilSignal(async (signal) => {
-    service.start();
-    await untilAborted(
-      signal,
-      flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
-    );
-    await server.close();
-    await service.stop({ timeoutMs: 10_000 });
-  });
+  await runUntilSignal(
+    async (signal) => {
+      service.start();
+      await untilAborted(
+        signal,
+        flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
+      );
+      await server.close();
+      await service.stop({ timeoutMs: 10_000 });
+    },
+    { stopOn: context.io.gone },
+  );
 }

@@ -58,18 +58,21 @@ export async function tailCommand(
   }
   show(opening.lines);
   if (!flags.follow) return;
-  await runUntilSignal(async (signal) => {
-    while (!signal.aborted) {
-      const result = await follow.readNewContent(
-        agent.instance_id,
-        agent.log_file_path,
-        agent.log_type,
-      );
-      if (result.error !== null)
-        context.logger.warn(result.error, `cannot read ${agent.log_file_path}`);
-      show(result.lines);
-      if (result.hasMore) continue;
-      await untilAborted(signal, flags.intervalMs);
-    }
-  });
+  await runUntilSignal(
+    async (signal) => {
+      while (!signal.aborted) {
+        const result = await follow.readNewContent(
+          agent.instance_id,
+          agent.log_file_path,
+          agent.log_type,
+        );
+        if (result.error !== null)
+          context.logger.warn(result.error, `cannot read ${agent.log_file_path}`);
+        show(result.lines);
+        if (result.hasMore) continue;
+        await untilAborted(signal, flags.intervalMs);
+      }
+    },
+    { stopOn: context.io.gone },
+  );
 }

@@ -108,16 +108,19 @@ export async function watchCommand(context: CommandContext, flags: WatchFlags): 
     if (!flags.json && latest.size === 0) print(context, "no agent output found");
     return;
   }
-  await runUntilSignal(async (signal) => {
-    service.start();
-    await untilAborted(
-      signal,
-      flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
-    );
-    const { timedOut } = await service.stop({ timeoutMs: 10_000 });
-    if (timedOut)
-      context.logger.warn(
-        "the cycle in flight did not finish within 10 s; its remaining agents are read again next time",
+  await runUntilSignal(
+    async (signal) => {
+      service.start();
+      await untilAborted(
+        signal,
+        flags.durationSeconds === undefined ? undefined : flags.durationSeconds * 1000,
       );
-  });
+      const { timedOut } = await service.stop({ timeoutMs: 10_000 });
+      if (timedOut)
+        context.logger.warn(
+          "the cycle in flight did not finish within 10 s; its remaining agents are read again next time",
+        );
+    },
+    { stopOn: context.io.gone },
+  );
 }
