@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SafeFsError, ensurePrivateDir, ensurePrivateSubdir } from "../src/index.js";
-import { OTHER_UID, canActAsOtherUser } from "./second-user.js";
+import { OTHER_UID, canActAsOtherUser } from "@agentwatch/test-kit";
 
 let root: string;
 beforeEach(async () => {

@@ -1,4 +1,5 @@
-// Benchmarks of SummaryStore: concurrent writes, getHistory on a full history, getAllLatest.
+// Benchmarks of SummaryStore: concurrent writes, getHistory on a full history, getAllLatest,
+// getHistory behind a line far longer than any summary.
 // Run with `pnpm bench` (full size) or `pnpm bench --quick` (small sizes, a few seconds).
 import { mkdir, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ const AGENTS = quick ? 100 : 1_000;
 const HISTORY_BYTES = quick ? 1_000_000 : 9_900_000;
 const RUNS = quick ? 3 : 7;
 const HISTORY_RUNS = quick ? 10 : 30;
+const LONG_LINE_BYTES = quick ? 10_000_000 : 50_000_000;
 
 function summary(id: string, n: number): AgentSummary {
   return {
@@ -131,6 +133,32 @@ rows.push({
   name: "getHistory speed-up over whole-file read",
   value: whole.medianMs / tail.medianMs,
   unit: "x",
+});
+
+// 4. getHistory(limit 1) when the newest line is LONG_LINE_BYTES long (not a summary): the reader
+// skips it without holding it (maxLineBytes) and returns the summary before it.
+const longDir = await freshDir();
+cleanup.push(longDir);
+await mkdir(join(longDir, "long"));
+const longHandle = await open(join(longDir, "long", HISTORY_FILE), "w");
+await longHandle.write(`${JSON.stringify(summary("long", 0))}\n`);
+await longHandle.write(Buffer.alloc(LONG_LINE_BYTES, "x"));
+await longHandle.write("\n");
+await longHandle.close();
+const longStore = new SummaryStore(longDir);
+const behind = await timeAsync(() => longStore.getHistory("long", { limit: 1 }), {
+  runs: RUNS,
+  warmup: 1,
+});
+const found = await longStore.getHistory("long", { limit: 1 });
+if (found[0]?.timestamp !== summary("long", 0).timestamp) {
+  throw new Error("getHistory did not find the summary behind the long line");
+}
+rows.push({
+  name: `getHistory(limit 1) behind a ${LONG_LINE_BYTES / 1_000_000} MB line`,
+  value: behind.medianMs,
+  unit: "ms",
+  note: `median of ${RUNS}; the line is skipped unread past maxLineBytes (1 MiB)`,
 });
 
 for (const dir of cleanup) await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,13 @@
+import { SafeFsError, errnoCode, type SafeFsErrorCode } from "@agentwatch/safe-fs";
+
 /** Codes of `SummaryStoreError` and its subclasses. */
 export type SummaryStoreErrorCode =
   | "INVALID_INSTANCE_ID"
   | "INVALID_SUMMARY"
   | "INVALID_OPTION"
   | "SUMMARY_WRITE_FAILED"
-  | "SUMMARY_READ_FAILED";
+  | "SUMMARY_READ_FAILED"
+  | "UNSAFE_PATH";
 
 /** Base class of every error thrown by `@agentwatch/summary-store`. */
 export class SummaryStoreError extends Error {
@@ -72,6 +75,34 @@ export class SummaryReadError extends SummaryStoreError {
   }
 }
 
+/**
+ * Why an `UnsafePathError` refused a path: owned by another user (`UNSAFE_OWNER`), writable by
+ * others (`UNSAFE_MODE`), or a symbolic link where none is followed (`SYMLINK`).
+ */
+export type UnsafePathReason = Exclude<SafeFsErrorCode, "WRONG_TYPE">;
+
+/**
+ * Thrown, by writes and reads alike, for a path that another user controls or could redirect: a
+ * summary directory owned by another user or writable by others (or below a directory such a user
+ * controls), or a symbolic link inside it where agentwatch never follows one (an agent directory,
+ * `latest_summary.json`, a history file). Nothing is read or written through it.
+ *
+ * The message is the one-line refusal of `@agentwatch/safe-fs`, naming the path, the owner and what
+ * to do; `cause` holds that `SafeFsError`.
+ */
+export class UnsafePathError extends SummaryStoreError {
+  /** The path refused: the summary directory, a directory above it, or the link inside it. */
+  readonly path: string;
+  /** What is wrong with it. */
+  readonly reason: UnsafePathReason;
+  constructor(message: string, path: string, reason: UnsafePathReason, options?: ErrorOptions) {
+    super(message, "UNSAFE_PATH", options);
+    this.name = "UnsafePathError";
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 const HINTS: Readonly<Record<string, readonly [what: string, todo: string]>> = {
   ENOTDIR: [
     "not a directory: a component of the path is a regular file",
@@ -88,16 +119,8 @@ const HINTS: Readonly<Record<string, readonly [what: string, todo: string]>> = {
     "raise the open-file limit (ulimit -n) or write fewer agents at once",
   ],
   ENAMETOOLONG: ["file name too long", "choose a shorter summaryDir"],
+  EEXIST: ["something that is not a directory is in its place", "point summaryDir at a directory"],
 };
-
-/** The system error code of `error` (`ENOENT`, `ENOSPC`…), if it has one. */
-export function errnoCode(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const code = error.code;
-    return typeof code === "string" ? code : undefined;
-  }
-  return undefined;
-}
 
 /** Describes a system error for a message: `no space left on device (ENOSPC); free disk space…`. */
 export function describeSystemError(error: unknown, fallbackHint: string): string {
@@ -108,8 +131,28 @@ export function describeSystemError(error: unknown, fallbackHint: string): strin
   return `${message}; ${fallbackHint}`;
 }
 
-/** A `SummaryReadError` for `path`, explaining the system error `cause`. */
-export function readFailure(path: string, cause: unknown): SummaryReadError {
+/**
+ * What a refusal of `@agentwatch/safe-fs` becomes: an `UnsafePathError`, or for a path that is
+ * merely not a directory or not a regular file (`WRONG_TYPE`), a `Failure` with the same message.
+ */
+function refusal(
+  cause: SafeFsError,
+  Failure: typeof SummaryReadError | typeof SummaryWriteError,
+): SummaryStoreError {
+  const { code } = cause;
+  if (code === "WRONG_TYPE") return new Failure(cause.message, cause.path, { cause });
+  return new UnsafePathError(cause.message, cause.path, code, { cause });
+}
+
+/**
+ * A `SummaryReadError` for `path`, explaining the system error `cause`; an `UnsafePathError` when
+ * `cause` is a `SafeFsError` refusing an unsafe path.
+ */
+export function readFailure(path: string, cause: unknown): SummaryStoreError {
+  if (cause instanceof SummaryStoreError) return cause;
+  if (cause instanceof SafeFsError) {
+    return refusal(cause, SummaryReadError);
+  }
   return new SummaryReadError(
     `cannot read ${path}: ${describeSystemError(cause, "check that summaryDir is a readable directory")}`,
     path,
@@ -117,11 +160,42 @@ export function readFailure(path: string, cause: unknown): SummaryReadError {
   );
 }
 
-/** A `SummaryWriteError` for `path`, explaining the system error `cause`. */
-export function writeFailure(path: string, cause: unknown): SummaryWriteError {
+/**
+ * A `SummaryWriteError` for `path`, explaining the system error `cause`; an `UnsafePathError` when
+ * `cause` is a `SafeFsError` refusing an unsafe path.
+ */
+export function writeFailure(path: string, cause: unknown): SummaryStoreError {
+  if (cause instanceof SummaryStoreError) return cause;
+  if (cause instanceof SafeFsError) {
+    return refusal(cause, SummaryWriteError);
+  }
   return new SummaryWriteError(
     `cannot write ${path}: ${describeSystemError(cause, "check that summaryDir is a writable directory")}`,
     path,
     { cause },
   );
+}
+
+/**
+ * Runs one step of a write, turning a system error into a `SummaryWriteError` naming `path` (and a
+ * refusal of safe-fs into an `UnsafePathError`).
+ */
+export async function writeStep<T>(path: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (cause) {
+    throw writeFailure(path, cause);
+  }
+}
+
+/**
+ * Runs one step of a read, turning a system error into a `SummaryReadError` naming `path` (and a
+ * refusal of safe-fs into an `UnsafePathError`).
+ */
+export async function readStep<T>(path: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (cause) {
+    throw readFailure(path, cause);
+  }
 }

@@ -1,7 +1,7 @@
-import { open, readdir, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { readdir, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir } from "./atomic-write.js";
-import { errnoCode } from "./errors.js";
+import { errnoCode, fsyncDir, openPrivateFile } from "@agentwatch/safe-fs";
 
 /** The name of the current history file. */
 export const HISTORY_FILE = "summary_history.jsonl";
@@ -71,12 +71,20 @@ export async function rotateHistory(dir: string, historyFiles: number): Promise<
   await fsyncDir(dir);
 }
 
+/** How the current history file is opened: read (its last byte) and append, created if missing. */
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+
 /**
  * Appends `line` (which ends in `\n`) to the current history file in `dir` and flushes it, rotating
  * first when the file is not empty and would grow past `maxBytes`.
  *
+ * The file is opened without following a symbolic link and created with mode 0600; one of ours
+ * that others can read is made 0600 (see `openPrivateFile`).
+ *
  * When the file does not end in `\n` (a write torn by a crash), a `\n` is written first so the torn
  * fragment stays a line of its own and the new record is not glued onto it.
+ *
+ * @throws {SafeFsError} when the file is a symbolic link or not a regular file.
  */
 export async function appendHistoryLine(
   dir: string,
@@ -86,14 +94,14 @@ export async function appendHistoryLine(
 ): Promise<void> {
   const path = join(dir, HISTORY_FILE);
   const bytes = Buffer.byteLength(line, "utf8");
-  let handle = await open(path, "a+", 0o644);
+  let handle = await openPrivateFile(path, APPEND_FLAGS);
   let created = false;
   try {
     let size = (await handle.stat()).size;
     if (size > 0 && size + bytes > maxBytes) {
       await handle.close();
       await rotateHistory(dir, historyFiles);
-      handle = await open(path, "a+", 0o644);
+      handle = await openPrivateFile(path, APPEND_FLAGS);
       size = (await handle.stat()).size;
     }
     created = size === 0;

@@ -9,5 +9,7 @@ export {
   SummaryReadError,
   SummaryStoreError,
   SummaryWriteError,
+  UnsafePathError,
   type SummaryStoreErrorCode,
+  type UnsafePathReason,
 } from "./errors.js";

@@ -7,6 +7,12 @@ export interface SummaryStoreOptions {
   maxHistoryBytes?: number | undefined;
   /** At most this many history files per agent, the current one included; 3 by default. */
   historyFiles?: number | undefined;
+  /**
+   * The longest history line, in bytes (without its `\n`), that reads return: a longer line is
+   * skipped without being held in memory, and counted in a warning. `write()` refuses a summary
+   * whose line would be longer. 1,048,576 (1 MiB) by default; summaries are a few KiB.
+   */
+  maxLineBytes?: number | undefined;
   /** A pino-compatible logger for skipped records and directories; silent by default. */
   logger?: Logger | undefined;
 }

@@ -1,4 +1,4 @@
-import { parseAgentSummary, type AgentSummary } from "@agentwatch/models";
+import { ValidationError, parseAgentSummary, type AgentSummary } from "@agentwatch/models";
 import { InvalidSummaryError } from "./errors.js";
 
 /**
@@ -32,15 +32,34 @@ export type DecodeResult =
   | { readonly ok: false; readonly reason: string };
 
 /**
+ * Why `error` (from validating a stored summary) rejected it, naming the fields and what each
+ * should be but never a value: what a file holds is not for logs.
+ */
+function describeIssues(error: unknown): string {
+  if (!(error instanceof ValidationError) || error.issues.length === 0) {
+    return "not a valid AgentSummary";
+  }
+  const fields = error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "(value)";
+    return `${field}: ${issue.message}`;
+  });
+  return `not a valid AgentSummary: ${fields.join("; ")}`;
+}
+
+/**
  * Decodes the JSON text of one stored summary: the known fields validated (as the schema returns
  * them), unknown fields passed through untouched.
+ *
+ * A failure's `reason` names what is wrong (not JSON, not an object, which fields break the
+ * schema) without quoting any of the text, so it can be logged: the text may be anything a file
+ * holds. (`JSON.parse` and the schema's own messages quote the input.)
  */
 export function decodeSummary(text: string): DecodeResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
+  } catch {
+    return { ok: false, reason: "not valid JSON" };
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: "not a JSON object" };
@@ -49,6 +68,6 @@ export function decodeSummary(text: string): DecodeResult {
     const parsed = parseAgentSummary(raw);
     return { ok: true, summary: { ...(raw as Record<string, unknown>), ...parsed } };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message };
+    return { ok: false, reason: describeIssues(error) };
   }
 }

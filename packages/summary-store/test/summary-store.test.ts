@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   InvalidOptionError,
   InvalidSummaryError,
+  SummaryReadError,
   SummaryStore,
   SummaryWriteError,
 } from "../src/index.js";
@@ -295,19 +296,35 @@ describe("getAllLatest and listInstances", () => {
 });
 
 describe("write failures", () => {
-  it("a summary dir that is a regular file fails with SummaryWriteError naming the path and ENOTDIR", async () => {
+  it("a summary dir that is a regular file fails with SummaryWriteError naming it, for writes and reads", async () => {
     await writeFile(summaryDir, "I am a file");
     const store = new SummaryStore(summaryDir);
     const error = await store.write(makeSummary("a", 1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SummaryWriteError);
     const writeError = error as SummaryWriteError;
     expect(writeError.code).toBe("SUMMARY_WRITE_FAILED");
-    expect(writeError.path).toBe(join(summaryDir, "a"));
-    expect((writeError.cause as NodeJS.ErrnoException).code).toBe("ENOTDIR");
-    expect(writeError.message).toMatch(
-      /cannot write .*summaries\/a: .*\(ENOTDIR\); point summaryDir/,
+    expect(writeError.path).toBe(summaryDir);
+    expect((writeError.cause as NodeJS.ErrnoException).code).toBe("EEXIST");
+    expect(writeError.message).toBe(
+      `cannot write ${summaryDir}: something that is not a directory is in its place (EEXIST); point summaryDir at a directory`,
+    );
+    const readError = await store.getAllLatest().catch((e: unknown) => e);
+    expect(readError).toBeInstanceOf(SummaryReadError);
+    expect((readError as Error).message).toBe(
+      `cannot use ${summaryDir} as the summary directory: it is not a directory; choose a directory`,
     );
     expect(await readFile(summaryDir, "utf8")).toBe("I am a file");
+  });
+
+  it("a regular file above the summary dir fails with SummaryWriteError naming ENOTDIR", async () => {
+    await writeFile(join(root, "state"), "I am a file");
+    const store = new SummaryStore(join(root, "state", "summaries"));
+    const error = await store.write(makeSummary("a", 1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SummaryWriteError);
+    expect((error as SummaryWriteError).path).toBe(join(root, "state", "summaries"));
+    expect((error as Error).message).toMatch(
+      /cannot write .*state\/summaries: not a directory: .*\(ENOTDIR\); point summaryDir/,
+    );
   });
 
   it("a directory in the place of latest_summary.json fails and leaves the history untouched", async () => {
