@@ -15,7 +15,17 @@ import {
   emptyResult,
 } from "./read-attempt.js";
 import { readLastLines } from "./read-last-lines.js";
-import type { PendingRead, ReadResult } from "./read-result.js";
+import type { PendingRead, ReadOptions, ReadResult } from "./read-result.js";
+
+/** What a pending read continues from, for a read that passes it as `after`. */
+interface Chain {
+  readonly key: string;
+  /** The saved position the first read of the chain started from: what every commit checks. */
+  readonly base: LogPosition | undefined;
+  readonly generation: number;
+  /** Where the next read of the chain starts: after this read's lines. */
+  readonly next: LogPosition | undefined;
+}
 
 function invalidArgument(name: string, value: unknown): ReadFailure {
   return new ReadFailure({
@@ -46,6 +56,8 @@ export class IncrementalLogReader {
    * read left more lines waiting.
    */
   readonly #memory: ReaderMemory = { verified: new Map(), copies: new Map(), behind: new Set() };
+  /** The reads handed out by `read()`, for a later read that continues after one of them. */
+  readonly #chains = new WeakMap<PendingRead, Chain>();
 
   /**
    * Creates a reader; it opens nothing until the first read.
@@ -61,32 +73,60 @@ export class IncrementalLogReader {
    * Reads the new complete lines of a log; the position moves only on `commit()`. Never throws:
    * a missing or unreadable file gives no lines and an `error`, leaving the position untouched.
    *
+   * With `options.after`, a read of the same log that was not committed, the read continues where
+   * that one stopped (its next page), and its `commit()` saves the position after both: a consumer
+   * that is behind can take several pages, handle them together, and commit once (the earlier
+   * reads of the chain then need no commit; one made later is ignored as stale).
+   *
    * @example
    * const read = await reader.read("agent-1", logPath);
    * if (read.error === null) { await store(read.lines); await read.commit(); }
+   * @example
+   * let read = await reader.read("agent-1", logPath);
+   * const lines = [...read.lines];
+   * while (read.hasMore && read.error === null) {
+   *   read = await reader.read("agent-1", logPath, "tmux_output", { after: read });
+   *   lines.push(...read.lines);
+   * }
+   * await store(lines);
+   * await read.commit(); // saves the position after every page
    */
   async read(
     instanceId: string,
     logFilePath: string,
     logType = "tmux_output",
+    options: ReadOptions = {},
   ): Promise<PendingRead> {
+    const after = options.after === undefined ? undefined : this.#chains.get(options.after);
+    const key = positionKey(String(instanceId), String(logType));
+    if (options.after !== undefined && after?.key !== key) {
+      const found = emptyResult(0, {
+        code: "EINVAL",
+        message: `cannot read: options.after must be a read of ${key} by this reader`,
+      });
+      return { ...found, commit: () => Promise.resolve() };
+    }
     const { attempt, base, generation } = await this.#attempt(
       instanceId,
       logFilePath,
       logType,
       false,
+      after,
     );
     const lines = attempt.lines();
     await attempt.closed;
+    const next = attempt.next ?? after?.next;
     let committing: Promise<void> | undefined;
     const commit = (): Promise<void> => {
-      committing ??= this.#guard.commit(base, attempt.next, generation).catch((error: unknown) => {
+      committing ??= this.#guard.commit(base, next ?? null, generation).catch((error: unknown) => {
         committing = undefined; // a failed save may be retried
         throw error;
       });
       return committing;
     };
-    return { ...attempt.found, lines, commit };
+    const pending: PendingRead = { ...attempt.found, lines, commit };
+    this.#chains.set(pending, { key, base, generation, next: next ?? base });
+    return pending;
   }
 
   /** One read of a log from the position a new read starts from; never throws. */
@@ -95,24 +135,26 @@ export class IncrementalLogReader {
     logFilePath: string,
     logType: string,
     deferDecode: boolean,
+    after?: Chain,
   ): Promise<{ attempt: Attempt; base: LogPosition | undefined; generation: number }> {
-    let base: LogPosition | undefined;
+    let base: LogPosition | undefined = after?.base;
     let attempt: Attempt;
-    const generation = this.#guard.generation(positionKey(String(instanceId), String(logType)));
+    const generation =
+      after?.generation ?? this.#guard.generation(positionKey(String(instanceId), String(logType)));
     try {
       if (typeof instanceId !== "string" || instanceId === "")
         throw invalidArgument("instanceId", instanceId);
       if (typeof logType !== "string" || logType === "") throw invalidArgument("logType", logType);
       if (typeof logFilePath !== "string" || logFilePath === "")
         throw invalidArgument("logFilePath", logFilePath);
-      base = this.#guard.current(instanceId, logType);
+      if (after === undefined) base = this.#guard.current(instanceId, logType);
       attempt = await attemptRead(
         this.#options,
         this.#memory,
         instanceId,
         logFilePath,
         logType,
-        base,
+        after === undefined ? base : after.next,
         deferDecode,
       );
     } catch (error) {
@@ -124,7 +166,7 @@ export class IncrementalLogReader {
         { err: error, instanceId, path: logFilePath, code: readError.code },
         readError.message,
       );
-      attempt = emptyAttempt(base?.last_line_number ?? 0, readError);
+      attempt = emptyAttempt((after?.next ?? base)?.last_line_number ?? 0, readError);
     }
     return { attempt, base, generation };
   }

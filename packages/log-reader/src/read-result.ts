@@ -36,11 +36,21 @@ export interface ReadResult {
   error: ReadError | null;
 }
 
+/** Options of `IncrementalLogReader.read`. */
+export interface ReadOptions {
+  /**
+   * An earlier read of the same log, by the same reader, not committed: this read continues where
+   * it stopped, and this read's `commit()` saves the position after both.
+   */
+  readonly after?: PendingRead | undefined;
+}
+
 /** A read whose position moves only when `commit()` is called (at-least-once delivery). */
 export interface PendingRead extends ReadResult {
   /**
-   * Saves the position after this read's lines. Idempotent; a no-op when nothing moved or
-   * when the position changed since this read (a newer commit, a reset), so it never moves back.
+   * Saves the position after this read's lines (and, for a read made with `after`, after the
+   * lines of the reads it continues). Idempotent; a no-op when nothing moved or when the position
+   * changed since this read (a newer commit, a reset), so it never moves back.
    *
    * @throws the position store's error when saving fails.
    */
