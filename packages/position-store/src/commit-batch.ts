@@ -97,8 +97,11 @@ export function commitBatch(
   policy: JournalPolicy,
 ): Promise<Written> {
   return lock.run(async ({ assertLockHeld, fresh }) => {
-    // Temp files are only made under the lock: any found on taking it were left by a dead writer.
-    if (fresh) await sweepTempFiles(ctx);
+    if (fresh) {
+      await ctx.stateDir.assertSame();
+      // Temp files are only made under the lock: any found on taking it were left by a dead writer.
+      await sweepTempFiles(ctx);
+    }
     const base = await currentState(ctx, known, assertLockHeld, fresh);
     const { view } = base;
     const { set, del } = changesOf(base.positions, batch);
@@ -149,6 +152,7 @@ export function compactState(
   known: LoadedState,
 ): Promise<Written> {
   return lock.run(async ({ assertLockHeld, fresh }) => {
+    if (fresh) await ctx.stateDir.assertSame();
     const base = await currentState(ctx, known, assertLockHeld, fresh);
     if (!base.repair && base.view.records === 0) {
       return { positions: base.positions, view: base.view, compacted: false };
@@ -160,4 +164,34 @@ export function compactState(
     });
     return { positions: base.positions, view, compacted: true };
   });
+}
+
+/**
+ * Writes the state back after the state directory was removed (or replaced) and created again:
+ * every position in `held` (the tracker's memory), under what the directory holds now (written
+ * since by another process, so newer), with `batch` (if any) on top, as a new state file and
+ * journal. Keeps the lock like `commitBatch`.
+ *
+ * @throws the system error or `PositionLockError` when the write did not happen.
+ */
+export function restoreState(
+  ctx: LoaderContext,
+  lock: StateLock,
+  held: ReadonlyMap<string, LogPosition>,
+  batch: Batch | undefined,
+): Promise<Written> {
+  return lock.run(async ({ assertLockHeld }) => {
+    await ctx.stateDir.assertSame();
+    await sweepTempFiles(ctx);
+    const disk = await readDiskLocked(ctx);
+    const next = new Map(held);
+    for (const [key, position] of disk.positions) next.set(key, position);
+    if (batch !== undefined) applyBatch(next, batch);
+    const view = await compact(ctx, next, {
+      backupCurrent: disk.view.snapshotValid,
+      lastSeq: disk.view.lastSeq,
+      assertLockHeld,
+    });
+    return { positions: next, view, compacted: true };
+  }, true);
 }

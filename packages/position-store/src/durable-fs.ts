@@ -1,42 +1,20 @@
 import { type BigIntStats, constants } from "node:fs";
-import { copyFile, link, mkdir, open, rename, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { link, lstat, rename, unlink } from "node:fs/promises";
 import type { Logger } from "@agentwatch/models";
+import { fsyncDir, openPrivateFile } from "@agentwatch/safe-fs";
 import type { StatePaths } from "./state-paths.js";
 import { tempPathFor } from "./state-paths.js";
 import { describeSystemError, errnoCode } from "./system-error.js";
 
-/** Flushes a directory's entries (created, renamed or removed files) to disk. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems refuse to fsync a directory; the rename itself is still atomic there.
-    const code = errnoCode(error);
-    if (code !== "EINVAL" && code !== "ENOTSUP" && code !== "EPERM" && code !== "EISDIR") {
-      throw error;
-    }
-  } finally {
-    await handle.close();
-  }
-}
+/** The flags of a new private file: created here or not at all, so never through a planted link. */
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
 
-/** Creates `dir` and its missing parents, flushing the parent of each directory it created. */
-export async function mkdirDurable(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return;
-  const created: string[] = [];
-  for (let current = dir; ; current = dirname(current)) {
-    created.push(current);
-    if (current === first || dirname(current) === current) break;
-  }
-  for (const path of created) await fsyncDir(dirname(path));
-}
-
-/** Writes `text` to a new file at `path` (which must not exist), fsyncs it and returns its stats. */
+/**
+ * Writes `text` to a new private file (mode 0600) at `path`, which must not exist (a symlink there
+ * is not followed: the creation fails), fsyncs it and returns its stats.
+ */
 export async function writeNewFileDurably(path: string, text: string): Promise<BigIntStats> {
-  const handle = await open(path, "wx", 0o644);
+  const handle = await openPrivateFile(path, CREATE_NEW);
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();
@@ -46,22 +24,57 @@ export async function writeNewFileDurably(path: string, text: string): Promise<B
   }
 }
 
-const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "EXDEV", "ENOSYS"]);
+/**
+ * Copies the regular file `source` to a new private file (mode 0600) at `target` and fsyncs it.
+ * Neither path is followed if it is a symbolic link: a link at `source` is refused, and one at
+ * `target` makes the exclusive creation fail (EEXIST), so the copy never writes through a link.
+ *
+ * @throws {SafeFsError} with code `SYMLINK` or `WRONG_TYPE` when `source` is not a regular file.
+ * @throws the system error (`EEXIST` when `target` exists) when the copy cannot be made.
+ */
+export async function copyToNewPrivateFile(source: string, target: string): Promise<void> {
+  const from = await openPrivateFile(source, constants.O_RDONLY);
+  try {
+    const bytes = await from.readFile();
+    const to = await openPrivateFile(target, CREATE_NEW);
+    try {
+      await to.writeFile(bytes);
+      await to.sync();
+    } finally {
+      await to.close();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
+/** Errors of `link()` where the file system has no hard links: a copy is made instead. */
+export const NO_HARD_LINKS: ReadonlySet<string> = new Set([
+  "EPERM",
+  "ENOTSUP",
+  "EOPNOTSUPP",
+  "EMLINK",
+  "EXDEV",
+  "ENOSYS",
+]);
 
 /**
  * Makes `<file>.bak` the current content of `<file>` without ever moving `<file>`: a hard link (or
- * a copy, where hard links are not supported) under a temp name, renamed over the `.bak`.
+ * a private copy, where hard links are not supported) under a temp name, renamed over the `.bak`
+ * (which replaces a symlink there rather than following it). A state file that is not a regular
+ * file (a symlink, which `link()` would duplicate as a link) is not kept.
  */
 async function backupCurrent(paths: StatePaths, logger: Logger): Promise<void> {
   const temp = tempPathFor(paths.bak);
   try {
     try {
       await link(paths.file, temp);
+      if (!(await lstat(temp)).isFile()) {
+        throw new Error(`${paths.file} is not a regular file`);
+      }
     } catch (error) {
       if (!NO_HARD_LINKS.has(errnoCode(error) ?? "")) throw error;
-      await copyFile(paths.file, temp, constants.COPYFILE_EXCL);
-      const handle = await open(temp, "r+");
-      await handle.sync().finally(() => handle.close());
+      await copyToNewPrivateFile(paths.file, temp);
     }
     await rename(temp, paths.bak);
     // When the .bak already is that very file (a write stopped between this and its rename),

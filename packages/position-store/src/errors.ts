@@ -1,3 +1,4 @@
+import { SafeFsError, type SafeFsErrorCode } from "@agentwatch/safe-fs";
 import { adviceFor, describeSystemError, errnoCode } from "./system-error.js";
 
 /** Base class of every error thrown by `@agentwatch/position-store`, with a stable `code`. */
@@ -61,18 +62,49 @@ export class PositionReadError extends PositionStoreError {
   }
 }
 
-/** The state directory cannot be created or is not a directory. */
+function isUnsafeDir(cause: unknown): cause is SafeFsError {
+  return cause instanceof SafeFsError && cause.code !== "WRONG_TYPE";
+}
+
+/**
+ * The state directory cannot be created or is not a directory (code `STATE_DIR_UNUSABLE`), or is
+ * unsafe to use (code `STATE_DIR_UNSAFE`, the subclass {@link UnsafeStateDirError}).
+ */
 export class StateDirError extends PositionStoreError {
   /** The state directory. */
   readonly path: string;
   constructor(path: string, cause: unknown, detail?: string) {
     super(
-      `cannot use state dir ${path}: ${detail ?? describeSystemError(cause, path)}; choose a directory you can create and write`,
-      "STATE_DIR_UNUSABLE",
+      isUnsafeDir(cause)
+        ? cause.message
+        : `cannot use state dir ${path}: ${detail ?? describeSystemError(cause, path)}; choose a directory you can create and write`,
+      isUnsafeDir(cause) ? "STATE_DIR_UNSAFE" : "STATE_DIR_UNUSABLE",
       { cause },
     );
     this.name = "StateDirError";
     this.path = path;
+  }
+}
+
+/**
+ * The state directory is one another local user could read or replace, so nothing is written
+ * there: it (or a directory above it) belongs to another user, or others can write it. Thrown by
+ * `open()`, and by a write that finds the directory removed and recreated by someone else.
+ *
+ * Its message is the one line of the `SafeFsError` (its `cause`) that names the directory, its
+ * owner and what to do, for example `refusing to use /tmp/madrox_logs/monitoring_state as the state
+ * directory: it is owned by mallory (uid 1001), not by you (alice, uid 1000), …`.
+ */
+export class UnsafeStateDirError extends StateDirError {
+  /** What is wrong: `UNSAFE_OWNER` or `UNSAFE_MODE` (writable by others). */
+  readonly reason: SafeFsErrorCode;
+  /** The directory at fault: the state directory itself, or the one above it that is unsafe. */
+  readonly unsafePath: string;
+  constructor(path: string, cause: SafeFsError) {
+    super(path, cause);
+    this.name = "UnsafeStateDirError";
+    this.reason = cause.code;
+    this.unsafePath = cause.path;
   }
 }
 
@@ -93,4 +125,16 @@ export class PositionStoreClosedError extends PositionStoreError {
     );
     this.name = "PositionStoreClosedError";
   }
+}
+
+/**
+ * The error for a state directory that `ensurePrivateDir` refused or could not create: an
+ * {@link UnsafeStateDirError} for one another user could control, else a {@link StateDirError}.
+ */
+export function stateDirError(path: string, error: unknown): StateDirError {
+  if (isUnsafeDir(error)) return new UnsafeStateDirError(path, error);
+  const code = errnoCode(error);
+  return code === "EEXIST" || (error instanceof SafeFsError && error.code === "WRONG_TYPE")
+    ? new StateDirError(path, error, "it exists and is not a directory")
+    : new StateDirError(path, error);
 }

@@ -8,5 +8,6 @@ export {
   PositionStoreError,
   PositionWriteError,
   StateDirError,
+  UnsafeStateDirError,
 } from "./errors.js";
 export { STATE_FILE_NAME } from "./state-paths.js";

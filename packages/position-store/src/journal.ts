@@ -1,8 +1,9 @@
 import { type BigIntStats, constants } from "node:fs";
-import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, lstat, rename, unlink } from "node:fs/promises";
 import type { LogPosition } from "@agentwatch/models";
 import { positionKey } from "@agentwatch/models";
-import { fsyncDir, writeNewFileDurably, writeStateAtomically } from "./durable-fs.js";
+import { fsyncDir, openPrivateFile } from "@agentwatch/safe-fs";
+import { writeNewFileDurably, writeStateAtomically } from "./durable-fs.js";
 import {
   type JournalRecord,
   type ParsedJournal,
@@ -12,7 +13,9 @@ import {
 import { serializeState } from "./state-format.js";
 import {
   type LoaderContext,
+  SYMLINK_REASON,
   type StateFileRead,
+  openNoFollow,
   preserveCorrupt,
   readStateFile,
   readStateForWrite,
@@ -77,10 +80,10 @@ export function applyRecords(
   }
 }
 
-/** Stats of a path, or null when nothing is there. */
+/** Stats of a path (of a symbolic link itself, not what it points to), or null when nothing is there. */
 export async function statOrNull(path: string): Promise<BigIntStats | null> {
   try {
-    return await stat(path, { bigint: true });
+    return await lstat(path, { bigint: true });
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return null;
     throw error;
@@ -113,17 +116,22 @@ interface JournalRead {
 }
 
 /**
- * Reads the journal through one handle, or null when there is none.
+ * Reads the journal through one handle, or null when there is none. A symbolic link there is not
+ * followed: it reads as a journal damaged from its first byte, so it is kept aside as
+ * `.corrupt-<timestamp>` and replaced by a new journal, and nothing is read from or appended to
+ * the file it points to (see `readStateFile` for why a link is handled like damage).
  *
  * @throws the system error when it exists but cannot be read.
  */
 export async function readJournal(path: string): Promise<JournalRead | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return null;
-    throw error;
+  const handle = await openNoFollow(path);
+  if (handle === "missing") return null;
+  if (handle === "symlink") {
+    const info = await lstat(path, { bigint: true });
+    return {
+      file: { ino: info.ino, size: 0 },
+      parsed: { header: null, records: [], lastSeq: 0, validEnd: 0, problem: SYMLINK_REASON },
+    };
   }
   try {
     const info = await handle.stat({ bigint: true });
@@ -309,20 +317,44 @@ export async function compact(
   }
 }
 
+/** The error of an append that went to a journal no longer in the directory (it was deleted). */
+function journalDeleted(path: string): Error {
+  return Object.assign(
+    new Error(`ENOENT: ${path} was deleted while it was open; the record is not on disk`),
+    { code: "ENOENT", path },
+  );
+}
+
 /**
  * Appends records to the journal through a handle opened with O_APPEND and O_DSYNC, so a write is
- * on disk when it returns. Only used under the lock; the handle is reopened when the journal was
- * replaced.
+ * on disk when it returns, and with O_NOFOLLOW (through `openPrivateFile`): a symbolic link there
+ * is refused, never appended through. Only used under the lock; the handle is reopened when the
+ * journal was replaced.
  */
 export class JournalAppender {
   #handle: FileHandle | undefined;
   #ino: bigint | undefined;
 
-  /** Appends `text` to the journal at `path`, which must be the file of inode `ino`. */
+  /**
+   * Appends `text` to the journal at `path`, which must be the file of inode `ino`.
+   *
+   * @throws an `ENOENT` error when the journal was deleted (its directory removed) while the
+   *   handle was open: the record went to a file no longer on disk.
+   */
   async append(path: string, ino: bigint, text: string, tornEnd: number | null): Promise<number> {
+    try {
+      return await this.#append(path, ino, text, tornEnd);
+    } catch (error) {
+      await this.close(); // reopen next time rather than trust this handle
+      throw error;
+    }
+  }
+
+  async #append(path: string, ino: bigint, text: string, tornEnd: number | null): Promise<number> {
     if (this.#handle === undefined || this.#ino !== ino) {
       await this.close();
-      const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC);
+      const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC;
+      const handle = await openPrivateFile(path, flags);
       this.#handle = handle;
       this.#ino = (await handle.stat({ bigint: true })).ino;
       if (this.#ino !== ino) throw new Error(`${path} was replaced while the lock was held`);
@@ -339,6 +371,9 @@ export class JournalAppender {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, null);
       done += bytesWritten;
     }
+    // A handle kept open across writes still writes after the journal was deleted (a cleanup job
+    // removing the state dir): to a file no longer on disk, so the write must not count.
+    if ((await handle.stat()).nlink === 0) throw journalDeleted(path);
     return bytes.length;
   }
 

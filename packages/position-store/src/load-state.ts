@@ -46,6 +46,7 @@ export async function loadState(ctx: LoaderContext, lock: StateLock): Promise<Lo
   if (unlocked !== null) return unlocked;
   try {
     return await lock.run(async ({ assertLockHeld }) => {
+      await ctx.stateDir.assertSame();
       const read = await readDiskLocked(ctx);
       if (read.repair === "none") return read;
       try {

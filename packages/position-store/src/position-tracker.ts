@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import {
   type LogPosition,
   type PositionStore,
@@ -8,23 +7,27 @@ import {
   silentLogger,
   systemClock,
 } from "@agentwatch/models";
-import { type JournalPolicy, type Written, commitBatch, compactState } from "./commit-batch.js";
-import { mkdirDurable } from "./durable-fs.js";
+import {
+  type JournalPolicy,
+  type Written,
+  commitBatch,
+  compactState,
+  restoreState,
+} from "./commit-batch.js";
 import {
   InvalidPositionError,
   PositionStoreClosedError,
   PositionStoreError,
   PositionWriteError,
-  StateDirError,
 } from "./errors.js";
 import { type DiskView, JournalAppender } from "./journal.js";
 import { loadState } from "./load-state.js";
 import { SerialQueue } from "./serial-queue.js";
+import { StateDir } from "./state-dir.js";
 import { canonicalPosition } from "./state-format.js";
 import type { LoaderContext } from "./state-loader.js";
 import { StateLock } from "./state-lock.js";
 import { statePaths } from "./state-paths.js";
-import { errnoCode } from "./system-error.js";
 import {
   type PositionTrackerOptions,
   type PositionTrackerStats,
@@ -53,7 +56,7 @@ function describePosition(position: unknown): string {
  * await tracker.close();
  */
 export class PositionTracker implements PositionStore {
-  /** The state directory, absolute. */
+  /** The state directory, absolute, symbolic links resolved. */
   readonly stateDir: string;
   /** `<stateDir>/monitor_positions.json`. */
   readonly stateFile: string;
@@ -70,6 +73,8 @@ export class PositionTracker implements PositionStore {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** This tracker appended records that no compaction has folded in yet. */
   #appendedSinceCompaction = false;
+  /** The state directory was recreated and this tracker's positions are not written back yet. */
+  #restorePending = false;
   #closing: Promise<void> | undefined;
   #stats = { writes: 0, compactions: 0, failedWrites: 0, changesWritten: 0, unchangedUpdates: 0 };
 
@@ -90,9 +95,14 @@ export class PositionTracker implements PositionStore {
   }
 
   /**
-   * Opens the store in `stateDir` (created, with parents, if missing) and loads its state. Never
+   * Opens the store in `stateDir` (created with its missing parents, mode 0700, if missing) and
+   * loads its state. The directory must be private: one owned by another user, writable by others,
+   * or below a directory another user controls is refused (see `ensurePrivateDir` of
+   * `@agentwatch/safe-fs`), since that user could read or replace the files or plant links. Never
    * throws because of file content: a corrupt file is kept aside and the `.bak` used.
    *
+   * @throws {UnsafeStateDirError} (code `STATE_DIR_UNSAFE`) when another user could control the
+   *   directory; the message names it and its owner.
    * @throws {StateDirError} when the directory cannot be created or is not a directory.
    * @throws {PositionReadError} when the state file exists but cannot be read.
    * @throws {PositionStoreError} with code `INVALID_OPTIONS` for a non-positive time or size option.
@@ -114,22 +124,11 @@ export class PositionTracker implements PositionStore {
       compactAfterIdleMs: positiveOption("compactAfterIdleMs", options.compactAfterIdleMs ?? 1000),
     };
     const logger = options.logger ?? silentLogger;
-    const paths = statePaths(stateDir);
-    try {
-      await mkdirDurable(paths.dir);
-    } catch (error) {
-      throw errnoCode(error) === "EEXIST"
-        ? new StateDirError(paths.dir, error, "it exists and is not a directory")
-        : new StateDirError(paths.dir, error);
-    }
-    const info = await stat(paths.dir).catch((error: unknown) => {
-      throw new StateDirError(paths.dir, error);
-    });
-    if (!info.isDirectory()) {
-      throw new StateDirError(paths.dir, undefined, "it exists and is not a directory");
-    }
+    const dir = await StateDir.open(stateDir);
+    const paths = statePaths(dir.path);
     const ctx: LoaderContext = {
       paths,
+      stateDir: dir,
       logger,
       clock: options.clock ?? systemClock,
       preserved: new Set(),
@@ -170,8 +169,13 @@ export class PositionTracker implements PositionStore {
    * Saves a position; resolves once it is durably on disk. An update equal to the stored position
    * writes nothing.
    *
+   * A state directory removed while the tracker is open is created again by the write (see
+   * `open()` for the checks), which then writes back every position the tracker holds.
+   *
    * @throws {InvalidPositionError} when `position` is not a valid LogPosition.
    * @throws {PositionWriteError} when the write failed; the position is then not stored.
+   * @throws {UnsafeStateDirError} when the state directory was removed and a directory another
+   *   user controls is now in its place; nothing is written there.
    */
   updatePosition(position: LogPosition): Promise<void> {
     return this.updatePositions([position]);
@@ -259,7 +263,7 @@ export class PositionTracker implements PositionStore {
    */
   async compact(): Promise<void> {
     this.#assertOpen("compact");
-    await this.#serial.run(() => this.#compactNow());
+    await this.#serial.run(() => this.#compactNow(true));
   }
 
   /**
@@ -272,7 +276,7 @@ export class PositionTracker implements PositionStore {
       clearTimeout(this.#idleTimer);
       // Only this tracker's own records: a tracker that only read leaves the files as they are.
       if (this.#appendedSinceCompaction && (this.#view === null || this.#view.records > 0)) {
-        await this.#compactNow().catch((error: unknown) => {
+        await this.#compactNow(true).catch((error: unknown) => {
           this.#ctx.logger.warn(
             { file: this.stateFile, error: (error as Error).message },
             `${(error as Error).message}; the positions stay in ${this.#ctx.paths.journal}`,
@@ -294,15 +298,18 @@ export class PositionTracker implements PositionStore {
     }
   }
 
-  async #compactNow(): Promise<void> {
+  /**
+   * Folds the journal into the state file. With `restore`, a state directory found removed is
+   * created again and the positions written back (see `#writeOrRestore`); the compaction after
+   * idle time does not do that, so that a tracker left open never brings a directory back on its
+   * own: the next write (or `compact()`, or `close()`) does.
+   */
+  async #compactNow(restore: boolean): Promise<void> {
     clearTimeout(this.#idleTimer);
+    const compactNow = () =>
+      compactState(this.#ctx, this.#lock, { positions: this.#committed, view: this.#view });
     try {
-      this.#adopt(
-        await compactState(this.#ctx, this.#lock, {
-          positions: this.#committed,
-          view: this.#view,
-        }),
-      );
+      this.#adopt(restore ? await this.#writeOrRestore(compactNow, undefined) : await compactNow());
     } catch (error) {
       this.#view = null;
       throw error instanceof PositionStoreError
@@ -311,20 +318,70 @@ export class PositionTracker implements PositionStore {
     }
   }
 
+  /**
+   * Runs `write`. When it failed because the state directory was removed (a cleanup job's
+   * `rm -rf /tmp/madrox_logs`) or replaced by another directory, checks the directory again as
+   * `open()` does (creating it, mode 0700, when it is gone), warns once, and writes back every
+   * position this tracker holds with `batch` on top, so that the write succeeds and the files hold
+   * the whole state again, not only the changes written from then on. Until such a write back
+   * succeeds, every write is one.
+   *
+   * @throws {UnsafeStateDirError} when the directory now there is one another user could control.
+   * @throws the error of `write`, or of the write back, when it did not happen.
+   */
+  async #writeOrRestore(write: () => Promise<Written>, batch: Batch | undefined): Promise<Written> {
+    if (this.#restorePending) {
+      await this.#recreateIfGone(); // removed again since the write back that failed?
+    } else {
+      try {
+        return await write();
+      } catch (error) {
+        if (!(await this.#recreateIfGone())) throw error;
+      }
+    }
+    this.#restorePending = true;
+    const written = await restoreState(this.#ctx, this.#lock, this.#committed, batch);
+    this.#restorePending = false;
+    return written;
+  }
+
+  /**
+   * When the state directory was removed or replaced since it was checked, checks it again
+   * (creating it when it is gone) and warns; resolves to whether it was.
+   *
+   * @throws {UnsafeStateDirError} when the directory now there is one another user could control.
+   */
+  async #recreateIfGone(): Promise<boolean> {
+    const change = await this.#ctx.stateDir.change();
+    if (change !== "removed" && change !== "replaced") return false;
+    await this.#ctx.stateDir.recreate();
+    const count = this.#committed.size;
+    this.#ctx.logger.warn(
+      { dir: this.stateDir, change, positions: count },
+      `the state directory ${this.stateDir} was ${change} while in use; ` +
+        (change === "removed" ? "it was recreated (mode 0700) and " : "") +
+        `the ${count} positions this tracker holds are written back into it`,
+    );
+    return true;
+  }
+
   /** After `compactAfterIdleMs` without another write, folds the journal into the state file. */
   #scheduleCompaction(): void {
     clearTimeout(this.#idleTimer);
     if (this.#closing !== undefined || !this.#appendedSinceCompaction) return;
     this.#idleTimer = setTimeout(() => {
       if (this.#closing !== undefined || this.#queued !== undefined) return;
-      void this.#serial.run(() =>
-        this.#compactNow().catch((error: unknown) => {
+      void this.#serial.run(async () => {
+        // The directory was recreated and the positions are not written back yet: the next write
+        // does that; a compaction now would read the (empty) files and forget them.
+        if (this.#restorePending) return;
+        await this.#compactNow(false).catch((error: unknown) => {
           this.#ctx.logger.warn(
             { file: this.stateFile, error: (error as Error).message },
             `${(error as Error).message}; the positions stay in the journal, the next idle time tries again`,
           );
-        }),
-      );
+        });
+      });
     }, this.#compactAfterIdleMs);
     this.#idleTimer.unref();
   }
@@ -368,12 +425,16 @@ export class PositionTracker implements PositionStore {
     this.#queued = undefined;
     this.#inflight = batch;
     try {
-      const written = await commitBatch(
-        this.#ctx,
-        this.#lock,
-        { positions: this.#committed, view: this.#view },
+      const written = await this.#writeOrRestore(
+        () =>
+          commitBatch(
+            this.#ctx,
+            this.#lock,
+            { positions: this.#committed, view: this.#view },
+            batch,
+            this.#policy,
+          ),
         batch,
-        this.#policy,
       );
       this.#adopt(written);
       if (!written.compacted) this.#appendedSinceCompaction = true;

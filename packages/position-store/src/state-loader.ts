@@ -1,8 +1,19 @@
 import { type BigIntStats, constants } from "node:fs";
-import { copyFile, link, open, readdir, stat, unlink } from "node:fs/promises";
+import {
+  type FileHandle,
+  link,
+  lstat,
+  open,
+  readdir,
+  readlink,
+  symlink,
+  unlink,
+} from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, LogPosition, Logger } from "@agentwatch/models";
-import { fsyncDir } from "./durable-fs.js";
+import { O_NOFOLLOW, fsyncDir } from "@agentwatch/safe-fs";
+import { NO_HARD_LINKS, copyToNewPrivateFile } from "./durable-fs.js";
+import type { StateDir } from "./state-dir.js";
 import { type EntryProblem, parseStateText } from "./state-format.js";
 import { type StatePaths, corruptPathFor, isTempName } from "./state-paths.js";
 import { describeSystemError, errnoCode } from "./system-error.js";
@@ -28,26 +39,57 @@ export function snapshotIdentity(stats: BigIntStats): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
 }
 
+/** Why a symbolic link where a file of the store belongs is not used, for a `corrupt` reason. */
+export const SYMLINK_REASON =
+  "it is a symbolic link, which agentwatch never reads or writes through";
+
+/**
+ * Opens a file of the store for reading without following a symbolic link, or resolves to
+ * `"missing"` or `"symlink"`.
+ *
+ * @throws the system error when it exists but cannot be opened (EACCES).
+ */
+export async function openNoFollow(path: string): Promise<FileHandle | "missing" | "symlink"> {
+  try {
+    return await open(path, constants.O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "ENOENT") return "missing";
+    if (code === "ELOOP" && (await lstat(path)).isSymbolicLink()) return "symlink";
+    throw error;
+  }
+}
+
 /**
  * Reads and parses a state file, and its identity, through one handle. A missing file is
  * `missing`; content that is unusable as a whole is `corrupt`.
  *
+ * A symbolic link there is `corrupt` too, never followed: this package never makes one, and
+ * following it would read positions from (and keep as `.bak`) a file agentwatch does not own.
+ * Treated like a corrupt file, the link is kept aside as `.corrupt-<timestamp>` and the store goes
+ * on from the `.bak`, so a planted link can neither feed positions in nor stop the writes, which
+ * replace it with a regular file. (Refusing it would make every write fail, and a monitor re-read
+ * its logs forever.)
+ *
  * @throws the system error when the file exists but cannot be read (EACCES, EISDIR, EIO).
  */
 export async function readStateFile(path: string): Promise<StateFileRead> {
+  const handle = await openNoFollow(path);
+  if (handle === "missing") return { kind: "missing", identity: null };
+  if (handle === "symlink") {
+    return {
+      kind: "corrupt",
+      reason: SYMLINK_REASON,
+      identity: snapshotIdentity(await lstat(path, { bigint: true })),
+    };
+  }
   let text: string;
   let identity: string;
   try {
-    const handle = await open(path, "r");
-    try {
-      identity = snapshotIdentity(await handle.stat({ bigint: true }));
-      text = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return { kind: "missing", identity: null };
-    throw error;
+    identity = snapshotIdentity(await handle.stat({ bigint: true }));
+    text = await handle.readFile("utf8");
+  } finally {
+    await handle.close();
   }
   const parsed = parseStateText(text);
   if (!parsed.ok) return { kind: "corrupt", reason: parsed.reason, identity };
@@ -57,6 +99,8 @@ export async function readStateFile(path: string): Promise<StateFileRead> {
 /** What the loader needs: where the files are, where to warn, what time it is. */
 export interface LoaderContext {
   readonly paths: StatePaths;
+  /** The checked state directory (`paths.dir`): writes make sure it is still the one checked. */
+  readonly stateDir: StateDir;
   readonly logger: Logger;
   readonly clock: Clock;
   /** `dev:ino` of corrupt files already moved aside by this tracker, so each is kept once. */
@@ -73,11 +117,27 @@ export function warnProblems(ctx: LoaderContext, file: string, problems: readonl
   }
 }
 
-const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "EXDEV", "ENOSYS"]);
+/**
+ * Keeps `file` as `target` (which must not exist): a hard link, or where there are none a private
+ * copy. A symbolic link is kept as a new link with the same target, never followed.
+ */
+async function keepAs(file: string, target: string, isLink: boolean): Promise<void> {
+  if (isLink) {
+    await symlink(await readlink(file), target);
+    return;
+  }
+  try {
+    await link(file, target);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(errnoCode(error) ?? "")) throw error;
+    await copyToNewPrivateFile(file, target);
+  }
+}
 
 /**
  * Keeps a corrupt state file or journal as `<file>.corrupt-<timestamp>` (a hard link, or a copy),
  * never overwriting an earlier one. The file itself is left for the next atomic write to replace.
+ * A symbolic link is kept as a link (see `readStateFile`).
  *
  * @throws the system error when no copy could be made; the corrupt file must then not be replaced.
  */
@@ -86,19 +146,14 @@ export async function preserveCorrupt(
   file: string,
   reason: string,
 ): Promise<void> {
-  const info = await stat(file);
+  const info = await lstat(file);
   const identity = `${info.dev}:${info.ino}`;
   if (ctx.preserved.has(identity)) return;
   const now = ctx.clock();
   for (let attempt = 0; ; attempt++) {
     const target = corruptPathFor(file, now, attempt);
     try {
-      try {
-        await link(file, target);
-      } catch (error) {
-        if (!NO_HARD_LINKS.has(errnoCode(error) ?? "")) throw error;
-        await copyFile(file, target, constants.COPYFILE_EXCL);
-      }
+      await keepAs(file, target, info.isSymbolicLink());
     } catch (error) {
       if (errnoCode(error) === "EEXIST" && attempt < 1000) continue;
       throw error;

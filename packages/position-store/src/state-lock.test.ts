@@ -52,4 +52,16 @@ describe("withStateLock", () => {
     });
     await expect(work).rejects.toMatchObject({ code: "POSITION_LOCK_FAILED" });
   });
+
+  it("a lock replaced while held (its state dir removed and created again) is left alone on release", async () => {
+    const p = await paths();
+    const work = withStateLock(p, options, async () => {
+      // A cleanup job removes the state dir; another process creates it again and locks it.
+      await rm(p.dir, { recursive: true });
+      await mkdir(p.lock, { recursive: true });
+      return "done";
+    });
+    await expect(work).resolves.toBe("done");
+    expect((await stat(p.lock)).isDirectory()).toBe(true);
+  });
 });

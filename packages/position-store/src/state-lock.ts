@@ -190,6 +190,8 @@ export class StateLock {
           onCompromised: (error) => {
             lost = error;
             if (holder !== undefined) holder.compromised = error;
+            // Already known to be gone (see #release): nothing was in flight under it.
+            if (holder?.replaced === true) return;
             options.logger.error(
               { file: paths.file, lock: paths.lock, error: error.message },
               `the lock ${paths.lock} was compromised; the write in flight is abandoned`,
@@ -222,6 +224,16 @@ export class StateLock {
     this.#held = undefined;
     // Releasing removes the lock directory: never do that to one another process now holds.
     if (held === undefined || held.replaced) return;
+    if (held.identity !== undefined) {
+      // Another lock directory in its place: the state dir was removed and created again, and
+      // another process locked it, while this lock was held. (proper-lockfile's refresh stops on
+      // its own when it finds that directory's mtime is not its own.)
+      const current = await lockIdentity(this.#paths.lock).catch(() => undefined);
+      if (current !== undefined && current !== held.identity) {
+        held.replaced = true;
+        return;
+      }
+    }
     try {
       await held.release();
     } catch (error) {

@@ -1,7 +1,8 @@
 // Tests run as root, for whom chmod-based permission errors do not happen. The failures here are
 // real ones root cannot bypass: a state dir replaced by a regular file (ENOTDIR), a removed state
-// dir (ENOENT), a directory where the state file goes (EISDIR), a process file size limit set with
-// prlimit (EFBIG, what a full disk looks like to a writer), and a lock held by someone else.
+// dir that cannot be recreated (ENOTDIR), a directory where the state file goes (EISDIR), a
+// process file size limit set with prlimit (EFBIG, what a full disk looks like to a writer), and
+// a lock held by someone else.
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,14 +58,16 @@ describe("write failures", () => {
     await tracker.close();
   });
 
-  it("a removed state dir rejects with ENOENT naming the path", async () => {
-    const dir = join(await tempDir(), "state");
+  it("a removed state dir that cannot be recreated (a file took its parent's place) rejects naming the path", async () => {
+    const root = await tempDir();
+    const dir = join(root, "parent", "state");
     const tracker = await PositionTracker.open(dir);
-    await rm(dir, { recursive: true });
+    await rm(join(root, "parent"), { recursive: true });
+    await writeFile(join(root, "parent"), "a file, not a directory");
     const error = await failure(tracker.updatePosition(position()));
-    expect(error.systemCode).toBe("ENOENT");
+    expect(error.systemCode).toBe("ENOTDIR");
     expect(error.message).toMatch(
-      /^cannot write .*monitor_positions\.json: no such file or directory/,
+      /^cannot write .*monitor_positions\.json: not a directory \(ENOTDIR\)/,
     );
     expect(tracker.getAllPositions()).toEqual([]);
     await tracker.close();
