@@ -1,3 +1,4 @@
+import { MAX_TIMER_SECONDS } from "@agentwatch/config";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIO, type GlobalFlags, commandContext } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -8,11 +9,14 @@ import { tailCommand } from "./commands/tail.js";
 import { serveCommand } from "./commands/serve.js";
 import { watchCommand } from "./commands/watch.js";
 
+/** Decimal notation only: `Number()` would also take `0x10`, `1e3` and `Infinity`. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 function number(flag: string, options: { integer?: boolean; min: number; max?: number }) {
   return (value: string): number => {
     const parsed = Number(value);
     const ok =
-      value.trim() !== "" &&
+      DECIMAL.test(value) &&
       Number.isFinite(parsed) &&
       parsed >= options.min &&
       (options.max === undefined || parsed <= options.max) &&
@@ -55,7 +59,7 @@ function serviceOptions(command: Command): Command {
     .option(
       "--interval <seconds>",
       "seconds between poll cycles (config poll_interval_seconds)",
-      number("--interval", { integer: true, min: 1 }),
+      number("--interval", { integer: true, min: 1, max: MAX_TIMER_SECONDS }),
     )
     .option(
       "--offline",
@@ -65,7 +69,7 @@ function serviceOptions(command: Command): Command {
     .option(
       "--duration <seconds>",
       "stop after this many seconds",
-      number("--duration", { min: 0.1 }),
+      number("--duration", { min: 0.1, max: MAX_TIMER_SECONDS }),
     );
 }
 
@@ -228,12 +232,12 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
     .addOption(
       new Option("--duration <seconds>", "seconds to run")
         .default(20)
-        .argParser(number("--duration", { min: 1 })),
+        .argParser(number("--duration", { min: 1, max: MAX_TIMER_SECONDS })),
     )
     .addOption(
       new Option("--interval <seconds>", "seconds between cycles")
         .default(2)
-        .argParser(number("--interval", { integer: true, min: 1 })),
+        .argParser(number("--interval", { integer: true, min: 1, max: MAX_TIMER_SECONDS })),
     )
     .addOption(
       new Option("--agents <n>", "simulated agents")

@@ -232,7 +232,15 @@ describe("bad input", () => {
     [["watch", "--bogus"], /^agentwatch: unknown option '--bogus'.*\(see agentwatch --help\)\n$/],
     [
       ["watch", "--interval", "0"],
-      /^agentwatch: .*--interval takes a whole number of at least 1, got "0".*\n$/,
+      /^agentwatch: .*--interval takes a whole number from 1 to 2147483, got "0".*\n$/,
+    ],
+    [
+      ["watch", "--interval", "2147484"],
+      /^agentwatch: .*--interval takes a whole number from 1 to 2147483, got "2147484".*\n$/,
+    ],
+    [
+      ["watch", "--interval", "0x10"],
+      /^agentwatch: .*--interval takes a whole number from 1 to 2147483, got "0x10".*\n$/,
     ],
     [["frobnicate"], /^agentwatch: unknown command 'frobnicate'.*\n$/],
     [["tail"], /^agentwatch: missing required argument 'instance'.*\n$/],

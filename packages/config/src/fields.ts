@@ -9,7 +9,12 @@ export interface FieldSpec {
   readonly env: string;
   /** One line for `--help` and the README. */
   readonly description: string;
+  /** The largest value allowed, for numbers that have one, and why. */
+  readonly max?: { readonly value: number; readonly why: string } | undefined;
 }
+
+/** The longest a Node.js timer can wait, in whole seconds (2^31 - 1 ms). */
+export const MAX_TIMER_SECONDS = 2_147_483;
 
 /**
  * agentwatch's configuration, with the seed's snake_case field names (the JSON config file uses
@@ -70,6 +75,7 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     kind: "positive-integer",
     env: "AGENTWATCH_POLL_INTERVAL_SECONDS",
     description: "seconds between the starts of two poll cycles",
+    max: { value: MAX_TIMER_SECONDS, why: "the longest a timer can wait" },
   },
   summary_dir: {
     kind: "path",

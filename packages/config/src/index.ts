@@ -3,6 +3,7 @@ export {
   CONFIG_FIELDS,
   CONFIG_KEYS,
   DEFAULT_CONFIG,
+  MAX_TIMER_SECONDS,
   type FieldKind,
   type FieldSpec,
   type MonitoringConfig,

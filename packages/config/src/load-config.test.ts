@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CONFIG_FIELDS, CONFIG_KEYS, ConfigError, DEFAULT_CONFIG, loadConfig } from "./index.js";
+import {
+  CONFIG_FIELDS,
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULT_CONFIG,
+  MAX_TIMER_SECONDS,
+  loadConfig,
+} from "./index.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -245,5 +252,26 @@ describe("errors", () => {
     const error = await rejection(loadConfig({ file }));
     expect(error.code).toBe("CONFIG_FILE_MALFORMED");
     expect(error.message).toContain(`must hold a JSON object of settings, got ${shown}`);
+  });
+});
+
+describe("limits", () => {
+  it("rejects a poll interval longer than a timer can wait, from every source", async () => {
+    await expect(loadConfig({ overrides: { poll_interval_seconds: 2_147_484 } })).rejects.toThrow(
+      "poll_interval_seconds from overrides: expected a positive integer of at most 2147483 (the longest a timer can wait), got 2147484",
+    );
+    await expect(
+      loadConfig({ env: { AGENTWATCH_POLL_INTERVAL_SECONDS: "99999999" } }),
+    ).rejects.toThrow(/of at most 2147483/);
+    expect(
+      (await loadConfig({ overrides: { poll_interval_seconds: MAX_TIMER_SECONDS } }))
+        .poll_interval_seconds,
+    ).toBe(2_147_483);
+  });
+
+  it("takes numbers in the environment in decimal only", async () => {
+    await expect(loadConfig({ env: { AGENTWATCH_POLL_INTERVAL_SECONDS: "0x10" } })).rejects.toThrow(
+      'expected a positive integer, got "0x10"',
+    );
   });
 });

@@ -74,9 +74,16 @@ function check(
   value: unknown,
   raw: unknown = value,
 ): unknown {
-  const { kind } = CONFIG_FIELDS[key];
+  const { kind, max } = CONFIG_FIELDS[key];
   const ok = isValid(kind, value);
   if (!ok) throw invalid(key, source, kind, raw);
+  if (max !== undefined && typeof value === "number" && value > max.value) {
+    throw new ConfigError(
+      `${key} from ${describeSource(source)}: expected ${EXPECTED[kind]} of at most ${max.value} (${max.why}), got ${show(raw)}`,
+      "CONFIG_INVALID_VALUE",
+      { key, source },
+    );
+  }
   return value;
 }
 

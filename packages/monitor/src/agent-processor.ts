@@ -18,6 +18,15 @@ import type {
 import { restoreRecord } from "./restore-record.js";
 import { LogReadError, StageFailure, stage } from "./stage.js";
 
+/** Characters of lines one agent's step holds at most (pages stop there; the rest waits). */
+const MAX_CHARS_PER_STEP = 8 * 1024 * 1024;
+
+function textLength(lines: readonly string[]): number {
+  let total = 0;
+  for (const line of lines) total += line.length + 1;
+  return total;
+}
+
 /** What the processor needs: the parts, the settings and where to report. */
 export interface ProcessorDeps {
   readonly reader: LogReaderLike;
@@ -30,7 +39,10 @@ export interface ProcessorDeps {
   readonly clock: Clock;
   readonly errorBackoffSeconds: number;
   readonly exitedGraceMs: number;
+  /** Pages read of one agent in one cycle, at most. */
   readonly maxReadsPerCycle: number;
+  /** Real milliseconds one agent may spend reading pages in one cycle before the rest waits. */
+  readonly readBudgetMs: number;
 }
 
 /** What one cycle shares across its agents. */
@@ -49,8 +61,6 @@ export interface CycleWork {
 
 /** A read that got as far as its summary: what is left is storing it and committing. */
 interface ReadStep {
-  /** More lines are waiting after this read. */
-  readonly more: boolean;
   /** Saves the position after this read's lines. */
   readonly commit: () => Promise<void>;
   /** The analysis of this read's lines, when they were analyzed. */
@@ -104,41 +114,30 @@ export class AgentProcessor {
     }
   }
 
-  /** Reads (page by page up to `maxReadsPerCycle`); resolves to true when work was left behind the slot. */
+  /** Reads, analyzes and summarizes; resolves to true when work was left behind the slot. */
   async #read(record: AgentRecord, work: CycleWork): Promise<boolean> {
-    let previous = record.analysis;
-    for (let reads = 1; reads <= this.#d.maxReadsPerCycle; reads++) {
-      const step = await this.#readOnce(record, work, previous);
-      if (step === null) return false;
-      previous = step.analysis ?? previous;
-      if (step.more && reads < this.#d.maxReadsPerCycle && !work.signal.aborted) {
-        await this.#store(record, step); // the next page starts where this one ended
-        await stage("commit", step.commit);
-        this.#committed(record, step);
-        continue;
-      }
-      if (step.summary === null) {
-        await stage("commit", step.commit); // nothing to store: usually nothing to save either
-        this.#committed(record, step);
-        return false;
-      }
-      work.tail.run(() => this.#finish(record, step, work));
-      return true;
+    const step = await this.#readStep(record, work);
+    if (step === null) return false;
+    if (step.summary === null) {
+      await stage("commit", step.commit); // nothing to store: usually nothing to save either
+      this.#committed(record, step);
+      return false;
     }
-    return false;
+    work.tail.run(() => this.#finish(record, step, work));
+    return true;
   }
 
   /**
-   * One read, its analysis and its summary; resolves to null when the log could not be read (a
-   * missing log marks the agent exited) or the cycle was abandoned.
+   * Reads every page the agent has waiting (while the agent's read budget lasts: at most
+   * `maxReadsPerCycle` pages and `readBudgetMs`), then analyzes the lines together and summarizes
+   * them once; the one commit of the step saves the position after every page. Resolves to null
+   * when the log could not be read (a missing log marks the agent exited) or the cycle was
+   * abandoned.
    */
-  async #readOnce(
-    record: AgentRecord,
-    work: CycleWork,
-    previous: ActivityAnalysisLike | undefined,
-  ): Promise<ReadStep | null> {
+  async #readStep(record: AgentRecord, work: CycleWork): Promise<ReadStep | null> {
     const { instance_id: id, log_file_path: path, log_type } = record.info;
-    const read = await stage("read", () => this.#d.reader.read(id, path, log_type));
+    const started = performance.now();
+    let read = await stage("read", () => this.#d.reader.read(id, path, log_type));
     if (read.error !== null) {
       if (read.error.code !== "ENOENT") {
         throw new StageFailure("read", new LogReadError(read.error.code, read.error.message));
@@ -146,6 +145,30 @@ export class AgentProcessor {
       if (record.logSeen) await this.#exit(record, work.now, `its log ${path} disappeared`);
       return null;
     }
+    const lines = [...read.lines];
+    let chars = textLength(read.lines);
+    let { rotated, truncated } = read;
+    for (
+      let pages = 1;
+      read.hasMore &&
+      pages < this.#d.maxReadsPerCycle &&
+      chars < MAX_CHARS_PER_STEP &&
+      performance.now() - started < this.#d.readBudgetMs &&
+      !work.signal.aborted;
+      pages++
+    ) {
+      const after = read;
+      const next = await stage("read", () => this.#d.reader.read(id, path, log_type, { after }));
+      if (next.error !== null) break; // what was read so far is handled; the rest comes next time
+      read = next;
+      lines.push(...next.lines);
+      chars += textLength(next.lines);
+      rotated ||= next.rotated;
+      truncated ||= next.truncated;
+    }
+    record.lag = read.hasMore
+      ? { bytes: read.bytesBehind, since: record.lag?.since ?? work.now }
+      : null;
     const revived = record.exitedAt !== null;
     if (revived) {
       record.exitedAt = null;
@@ -155,24 +178,23 @@ export class AgentProcessor {
       );
     }
     record.logSeen = true;
-    const { lines } = read;
     work.lines += lines.length;
-    const commit = () => read.commit();
+    const commit = read.commit;
     // analysis only when something happened: new lines, a new file, the agent coming back
-    if (lines.length === 0 && !revived && !read.rotated && !read.truncated) {
-      return { more: read.hasMore, commit, analysis: undefined, outputAt: null, summary: null };
+    if (lines.length === 0 && !revived && !rotated && !truncated) {
+      return { commit, analysis: undefined, outputAt: null, summary: null };
     }
     const now = new Date(work.now);
     const lastOutputAt = lines.length > 0 ? now : record.lastOutputAt;
     const analysis = await stage("analyze", () =>
-      this.#d.analyze(lines, { now, lastOutputAt, previous }),
+      this.#d.analyze(lines, { now, lastOutputAt, previous: record.analysis }),
     );
     this.#report(record, analysis.state, record.reported.on_track_status, "read");
     const outputAt = lines.length > 0 ? now : null;
     const staleState =
       record.lastSummary !== null && summaryActivityState(record.lastSummary) !== analysis.state;
     if (lines.length === 0 && !staleState) {
-      return { more: read.hasMore, commit, analysis, outputAt, summary: null };
+      return { commit, analysis, outputAt, summary: null };
     }
     if (work.signal.aborted) return null;
     if (lines.length > 0) work.callsWithLines++;
@@ -188,7 +210,7 @@ export class AgentProcessor {
       }),
     );
     const summary: MonitoredSummary = { ...generated, activity_state: analysis.state };
-    return { more: read.hasMore, commit, analysis, outputAt, summary };
+    return { commit, analysis, outputAt, summary };
   }
 
   /** Stores a step's summary, if any, then tells listeners. */
@@ -228,6 +250,7 @@ export class AgentProcessor {
   #succeeded(record: AgentRecord): void {
     record.failures = 0;
     record.retryAt = 0;
+    record.lastError = null;
   }
 
   /** Marks an agent exited (once) and stores its exited summary (retried until stored). */
@@ -279,6 +302,7 @@ export class AgentProcessor {
     work.failures++;
     const id = record.info.instance_id;
     const error = new AgentProcessingError(id, failure.stage, record.failures, wait, failure.cause);
+    record.lastError = error.message;
     this.#d.logger.warn(
       { err: failure.cause, instanceId: id, stage: failure.stage },
       error.message,

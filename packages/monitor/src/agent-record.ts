@@ -28,6 +28,13 @@ export interface AgentRecord {
   retryAt: number;
   /** Epoch ms when it was marked exited, or null while it runs. */
   exitedAt: number | null;
+  /**
+   * When its last cycle ended with lines still waiting (the read budget ran out): the bytes left
+   * and since when (epoch ms) it has been behind; null when it was caught up.
+   */
+  lag: { bytes: number; since: number } | null;
+  /** Why its last processing failed, or null when it succeeded. */
+  lastError: string | null;
 }
 
 /** A fresh record of an agent seen for the first time. */
@@ -44,6 +51,8 @@ export function newRecord(info: AgentInfo): AgentRecord {
     failures: 0,
     retryAt: 0,
     exitedAt: null,
+    lag: null,
+    lastError: null,
   };
 }
 

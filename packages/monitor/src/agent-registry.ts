@@ -17,6 +17,13 @@ export interface AgentStatus {
   readonly failures: number;
   /** When it is tried again after failing, ISO 8601, or null. */
   readonly retry_at: string | null;
+  /** Why its last processing failed (a one-line message naming what to do), or null. */
+  readonly last_error: string | null;
+  /**
+   * Unread output it still has after the last cycle (it writes faster than its read budget per
+   * cycle allows): bytes behind, and since when (ISO 8601) it has been behind; null when caught up.
+   */
+  readonly lag: { readonly bytes: number; readonly since: string } | null;
 }
 
 /** The agents the service knows, kept in line with what the source lists each cycle. */
@@ -106,6 +113,9 @@ export class AgentRegistry {
         exited_at: iso(record.exitedAt),
         failures: record.failures,
         retry_at: record.retryAt > 0 ? iso(record.retryAt) : null,
+        last_error: record.lastError,
+        lag:
+          record.lag === null ? null : { bytes: record.lag.bytes, since: iso(record.lag.since)! },
       }));
   }
 

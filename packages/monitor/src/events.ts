@@ -58,6 +58,11 @@ export interface CycleStats {
   readonly failures: number;
   /** Scheduled cycle starts missed because this cycle ran past them. */
   readonly skipped_slots: number;
+  /**
+   * Agents with output still unread at the end of this cycle: they write faster than their read
+   * budget per cycle allows (`getAgents()` gives each one's lag).
+   */
+  readonly behind: number;
 }
 
 /** Every event of `MonitoringService` and its payload. */

@@ -27,6 +27,8 @@ import { type MonitorSettings, checkParts, checkSettings } from "./settings.js";
 const STORE_CONCURRENCY = 32;
 /** Positions committed together: one write of the position file per batch. */
 const COMMIT_BATCH = 64;
+/** Pages of one agent read in one cycle at most, by default. */
+const DEFAULT_MAX_READS = 50;
 
 /** The parts a `MonitoringService` is built from; tests replace any of them. */
 export interface MonitoringServiceParts {
@@ -48,8 +50,17 @@ export interface MonitoringServiceParts {
   readonly timer?: Timer | undefined;
   /** A pino-compatible logger; silent by default. */
   readonly logger?: Logger | undefined;
-  /** Reads of one agent per cycle while its backlog lasts; 1 by default (`max_log_lines_per_read` lines each). */
+  /**
+   * Pages (of `max_log_lines_per_read` lines) read of one agent in one cycle while it has more,
+   * summarized together; 50 by default.
+   */
   readonly maxReadsPerCycle?: number | undefined;
+  /**
+   * Real milliseconds one agent may spend reading pages in one cycle; half the poll interval, at
+   * most 5,000, by default. An agent still behind after it is read on next cycle, and
+   * `getAgents()` reports its lag.
+   */
+  readonly readBudgetMs?: number | undefined;
 }
 
 /** Options of `stop()`. */
@@ -117,7 +128,9 @@ export class MonitoringService {
       clock: this.#clock,
       errorBackoffSeconds: this.#settings.error_backoff_seconds,
       exitedGraceMs: this.#settings.exited_grace_seconds * 1000,
-      maxReadsPerCycle: parts.maxReadsPerCycle ?? 1,
+      maxReadsPerCycle: parts.maxReadsPerCycle ?? DEFAULT_MAX_READS,
+      readBudgetMs:
+        parts.readBudgetMs ?? Math.min(5_000, this.#settings.poll_interval_seconds * 500),
     });
   }
 
@@ -287,6 +300,7 @@ export class MonitoringService {
           : work.callsWithLines,
       failures: work.failures,
       skipped_slots: skippedSlots(endMs),
+      behind: records.filter((record) => record.lag !== null).length,
     };
     this.#logger.debug({ ...stats }, "cycle done");
     this.#emitter.emit("cycle", stats);

@@ -1,5 +1,5 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
-import type { PendingRead } from "@agentwatch/log-reader";
+import type { PendingRead, ReadOptions } from "@agentwatch/log-reader";
 import type { AgentSummary, PositionStore } from "@agentwatch/models";
 
 /** An AgentSummary as the summarizer returns it: with the activity state it measured, if any. */
@@ -28,8 +28,17 @@ export type ActivityAnalyzer = {
 
 /** The reader part: `IncrementalLogReader` from `@agentwatch/log-reader`. */
 export interface LogReaderLike {
-  /** Reads new complete lines; the position moves only on `commit()`. Must not throw. */
-  read(instanceId: string, logFilePath: string, logType?: string): Promise<PendingRead>;
+  /**
+   * Reads new complete lines; the position moves only on `commit()`. With `options.after` it
+   * continues after that uncommitted read, and its commit saves the position after both. Must
+   * not throw.
+   */
+  read(
+    instanceId: string,
+    logFilePath: string,
+    logType?: string,
+    options?: ReadOptions,
+  ): Promise<PendingRead>;
 }
 
 /** The tracker part: a `PositionStore` (such as `PositionTracker`), closed by `stop()` if it can be. */

@@ -1,4 +1,4 @@
-import type { MonitoringConfig } from "@agentwatch/config";
+import { MAX_TIMER_SECONDS, type MonitoringConfig } from "@agentwatch/config";
 import { InvalidOptionError } from "./errors.js";
 
 /** The configuration fields the service itself uses (a whole `MonitoringConfig` will do). */
@@ -29,8 +29,8 @@ export function checkSettings(config: MonitorSettings): MonitorSettings {
   check(
     "poll_interval_seconds",
     config.poll_interval_seconds,
-    positive,
-    "a positive number of seconds",
+    (n) => positive(n) && n <= MAX_TIMER_SECONDS,
+    `a positive number of seconds, at most ${MAX_TIMER_SECONDS} (the longest a timer can wait)`,
   );
   check(
     "error_backoff_seconds",
@@ -95,5 +95,14 @@ export function checkParts(parts: object): void {
   const reads = record.maxReadsPerCycle;
   if (reads !== undefined) {
     check("maxReadsPerCycle", reads, (n) => Number.isSafeInteger(n) && n > 0, "a positive integer");
+  }
+  const budget = record.readBudgetMs;
+  if (budget !== undefined) {
+    check(
+      "readBudgetMs",
+      budget,
+      (n) => Number.isFinite(n) && n > 0,
+      "a positive number of milliseconds",
+    );
   }
 }

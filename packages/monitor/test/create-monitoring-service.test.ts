@@ -30,7 +30,8 @@ describe("createMonitoringService", () => {
     ws.addAgent("agent-1", { instance_name: "backend" });
     ws.append("agent-1", "one", "two", "three");
     const generator = new FakeGenerator(Date.now);
-    const service = await createMonitoringService(config, { generator });
+    // One page per cycle, to see the page size the config sets.
+    const service = await createMonitoringService(config, { generator, maxReadsPerCycle: 1 });
 
     const stats = await service.runOnce();
     await service.stop();

@@ -4,7 +4,7 @@ import type { AgentSummary } from "@agentwatch/models";
 import { describe, expect, it } from "vitest";
 import type { MonitoredSummary, SummaryStoreLike } from "../src/index.js";
 import { analyzeCalls } from "./helpers/fake-analyze.js";
-import { type Harness, Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
+import { type Harness, type Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
@@ -170,37 +170,57 @@ describe("MonitoringService cycle", () => {
     expect(await real.getHistory("a1")).toHaveLength(1);
   });
 
-  it("works off a backlog one read per cycle, or several with maxReadsPerCycle", async () => {
+  it("catches up with a backlog in one cycle: every page read, summarized once, committed once", async () => {
     ws.addAgent("one");
     ws.append("one", "l1", "l2", "l3", "l4", "l5");
     h = await harness(ws, {}, { maxLinesPerRead: 2 });
-    await cycle(h);
-    expect(h.generator.callsFor("one").map((call) => call.lines)).toEqual([["l1", "l2"]]);
-    await cycle(h);
-    expect(h.generator.callsFor("one").map((call) => call.lines)).toEqual([
-      ["l1", "l2"],
-      ["l3", "l4"],
-    ]);
-    await h.service.stop();
-    await ws.remove();
-    ws = await Workspace.create();
-    ws.addAgent("three");
-    ws.append("three", "l1", "l2", "l3", "l4", "l5");
-    h = await harness(ws, {}, { maxLinesPerRead: 2, maxReadsPerCycle: 3 });
-
     const stats = await cycle(h);
-
-    expect(h.generator.callsFor("three").map((call) => call.lines)).toEqual([
-      ["l1", "l2"],
-      ["l3", "l4"],
-      ["l5"],
+    expect(h.generator.callsFor("one").map((call) => call.lines)).toEqual([
+      ["l1", "l2", "l3", "l4", "l5"],
     ]);
     expect(stats.lines).toBe(5);
-    expect(h.tracker.getPosition("three", "tmux_output")?.last_line_number).toBe(5);
-    const history = await h.store.getHistory("three");
-    expect(history.map((summary) => summary.current_activity)).toEqual(["l5", "l4", "l2"]);
-    const [, second] = h.generator.callsFor("three");
-    expect(second?.context.previous_summary?.current_activity).toBe("l2");
+    expect(stats.behind).toBe(0);
+    expect(h.tracker.getPosition("one", "tmux_output")?.last_line_number).toBe(5);
+    expect(await h.store.getHistory("one")).toHaveLength(1);
+    expect(h.service.getAgents()[0]?.lag).toBeNull();
+  });
+
+  it("an agent that cannot be caught up within its read budget is reported behind, with its lag, until it is", async () => {
+    ws.addAgent("busy");
+    ws.append("busy", "l1", "l2", "l3", "l4", "l5", "l6", "l7");
+    h = await harness(ws, {}, { maxLinesPerRead: 2, maxReadsPerCycle: 2 });
+
+    const first = await cycle(h);
+    expect(h.generator.callsFor("busy").map((call) => call.lines)).toEqual([
+      ["l1", "l2", "l3", "l4"],
+    ]);
+    expect(first.behind).toBe(1);
+    const lag = h.service.getAgents()[0]?.lag;
+    expect(lag?.bytes).toBe(9); // "l5\nl6\nl7\n"
+    expect(lag?.since).toBe(first.started_at);
+
+    const second = await cycle(h);
+    expect(h.generator.callsFor("busy").at(-1)?.lines).toEqual(["l5", "l6", "l7"]);
+    expect(second.behind).toBe(0);
+    expect(h.service.getAgents()[0]?.lag).toBeNull();
+    expect(h.tracker.getPosition("busy", "tmux_output")?.last_line_number).toBe(7);
+  });
+
+  it("a summary that fails leaves every page of the cycle to be read again", async () => {
+    ws.addAgent("one");
+    ws.append("one", "l1", "l2", "l3", "l4", "l5");
+    h = await harness(ws, {}, { maxLinesPerRead: 2 });
+    let failures = 1;
+    h.generator.failWhen = () => failures-- > 0;
+    await cycle(h);
+    expect(h.tracker.getPosition("one", "tmux_output")).toBeUndefined();
+    h.clock.advance(60_000); // past the backoff
+    await cycle(h);
+    expect(h.generator.callsFor("one").map((call) => call.lines)).toEqual([
+      ["l1", "l2", "l3", "l4", "l5"],
+      ["l1", "l2", "l3", "l4", "l5"],
+    ]);
+    expect(h.tracker.getPosition("one", "tmux_output")?.last_line_number).toBe(5);
   });
 
   it("delivers every line of simulated agents exactly once over many cycles", async () => {

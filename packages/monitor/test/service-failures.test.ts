@@ -72,8 +72,8 @@ describe("MonitoringService failure isolation", () => {
     ws.append("a", "hello");
     ws.append("locked", "hello");
     const wrapReader = (inner: LogReaderLike): LogReaderLike => ({
-      read: async (id, path, type) => {
-        const result = await inner.read(id, path, type);
+      read: async (id, path, type, options) => {
+        const result = await inner.read(id, path, type, options);
         return id === "locked"
           ? {
               ...result,

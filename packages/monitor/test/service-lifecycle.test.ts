@@ -170,6 +170,7 @@ describe("MonitoringService lifecycle", () => {
 
   it.each([
     [{ poll_interval_seconds: 0 }, "poll_interval_seconds"],
+    [{ poll_interval_seconds: 2_147_484 }, "poll_interval_seconds"], // past what a timer can wait
     [{ error_backoff_seconds: -1 }, "error_backoff_seconds"],
     [{ agent_concurrency: 1.5 }, "agent_concurrency"],
     [{ exited_grace_seconds: Number.NaN }, "exited_grace_seconds"],

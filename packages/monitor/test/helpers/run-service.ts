@@ -31,9 +31,10 @@ const inner = new IncrementalLogReader({ positionTracker: tracker, maxLinesPerRe
 /** The first line number of the last read of each agent, for the record. */
 const startOf = new Map<string, number>();
 const reader: LogReaderLike = {
-  async read(id, path, type) {
-    const read = await inner.read(id, path, type);
-    startOf.set(id, read.totalLines - read.lines.length);
+  async read(id, path, type, options) {
+    const read = await inner.read(id, path, type, options);
+    // A read that continues a chain adds to the lines of the chain's first read.
+    if (options?.after === undefined) startOf.set(id, read.totalLines - read.lines.length);
     return read;
   },
 };
