@@ -13,8 +13,9 @@ export interface ToolCall {
   argument: string;
   /**
    * The 0-based index, in the `lines` passed to this call, of the line that showed the call (for
-   * a redrawn row, the line that last changed it); -1 when the line arrived in an earlier call
-   * and was held back (a snapshot of the original orchestrator's log cut by a poll).
+   * a redrawn row, the line that last changed it; for a call erased from the screen, the line that
+   * last changed its row before); -1 when the line arrived in an earlier call and was held back
+   * (a snapshot of the original orchestrator's log cut by a poll).
    */
   line: number;
 }

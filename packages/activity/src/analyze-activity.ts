@@ -47,8 +47,10 @@ const AGENTS: readonly AgentKind[] = [AgentKind.CLAUDE_CODE, AgentKind.CODEX];
  * one trailing `\r` removed), raw: escape codes and redraws are resolved here. Pass the previous
  * result as `previous` to follow a log poll by poll: the screen, tool runs, error counts, files,
  * commands and the last test result carry over, and lines that only redraw what was already
- * shown (spinners, repeated snapshots) count as nothing new. Pure: no I/O, the time comes in as
- * `now`. Never throws because of what the lines contain.
+ * shown (spinners, repeated snapshots) count as nothing new. A command line or tool call line
+ * that was shown and then erased or overwritten (`\x1b[1A\x1b[2K`, `\r\x1b[K`) still counts,
+ * once; the state, prompt and preview come from the final screen. Pure: no I/O, the time comes
+ * in as `now`. Never throws because of what the lines contain.
  *
  * @throws {InvalidActivityInputError} if `lines` is not an array of strings or `now`/`lastOutputAt`
  *   is not a valid Date (or null, for `lastOutputAt`).

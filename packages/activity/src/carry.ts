@@ -123,6 +123,13 @@ function screenCarry(v: unknown): ScreenCarry | null {
     "unemitted_tail",
   ];
   if (!ints.every((k) => isInt(v[k])) || typeof v.alt_screen !== "boolean") return null;
+  const erased = v.erased;
+  if (
+    !Array.isArray(erased) ||
+    erased.length > WINDOW_ROWS ||
+    !erased.every((e) => Array.isArray(e) && e.length === 2 && isInt(e[0]) && isInt(e[1]))
+  )
+    delete v.erased;
   return v as unknown as ScreenCarry;
 }
 

@@ -15,7 +15,8 @@ export interface CleanLine {
   readonly noise: Noise;
 }
 
-const VERTICAL_BORDERS = new Set(["│", "┃", "║", "╎", "╏", "┆", "┇", "┊", "┋", "▏", "▕", "▌", "▐"]);
+/** Characters drawn as the left or right border of a box. */
+export const VERTICAL_BORDERS: ReadonlySet<string> = new Set([..."│┃║╎╏┆┇┊┋▏▕▌▐"]);
 const SPINNER_GLYPHS = new Set([..."✶✻✽✢✳✷✸✹✺·*|/\\-◐◓◑◒◴◵◶◷●○◉⏺•"]);
 const ASCII_RULE = new Set([..."-=_~*+#."]);
 

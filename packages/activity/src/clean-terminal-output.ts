@@ -6,7 +6,9 @@ import { checkLines, runPipeline } from "./pipeline.js";
  *
  * Escape sequences (CSI, OSC, charset selects, the rest) and control characters are removed;
  * `\r` redraws, backspaces, cursor-up frame redraws and erases are resolved to what the terminal
- * showed; box borders, frame and rule lines, blank lines and lone spinner glyphs are dropped.
+ * showed; box borders, frame and rule lines, blank lines and lone spinner glyphs are dropped. A
+ * command or tool call line that was shown and then erased or overwritten is kept, once, where
+ * its row was (other erased lines, such as spinner frames, are not).
  * In the original orchestrator's snapshot format (blocks that start with a line of 80 `=`, a
  * `[timestamp]` and another rule), only what each snapshot adds to the one before is kept.
  * Stateless: the lines are taken as a whole log (use `analyzeActivity` with `previous` to follow

@@ -85,30 +85,29 @@ export function applyControlSequence(screen: TerminalScreen, command: CsiCommand
     }
     case "K": {
       const mode = param(command, 0, 0);
-      const row = screen.touch();
-      if (mode === 0) row.eraseToEnd(screen.column);
-      else if (mode === 1) row.eraseToStart(screen.column);
-      else row.clear();
+      if (mode === 0) screen.edit(screen.column).eraseToEnd(screen.column);
+      else if (mode === 1) screen.edit(0).eraseToStart(screen.column);
+      else screen.edit(0).clear();
       return;
     }
     case "X": {
       // ECH: blank cells without moving the cursor; huge counts erase to the end of the row.
       const n = count(command);
-      const row = screen.touch();
+      const row = screen.edit(screen.column);
       if (n > MAX_SHIFT) row.eraseToEnd(screen.column);
       else row.blank(screen.column, n);
       return;
     }
     case "P": {
       // DCH: delete cells, shifting the rest left (bounded; a long tail is cut instead).
-      const row = screen.touch();
+      const row = screen.edit(screen.column);
       if (row.length - screen.column > MAX_SHIFT) row.eraseToEnd(screen.column);
       else row.deleteCells(screen.column, Math.min(count(command), MAX_SHIFT));
       return;
     }
     case "@": {
       // ICH: insert blank cells (bounded the same way).
-      const row = screen.touch();
+      const row = screen.edit(screen.column);
       if (row.length - screen.column > MAX_SHIFT) row.eraseToEnd(screen.column);
       else row.insertCells(screen.column, Math.min(count(command), MAX_SHIFT));
       return;

@@ -1,3 +1,4 @@
+import { keepCommandsAndToolCalls, type ErasedRowPolicy } from "./erased-text.js";
 import { InvalidActivityInputError } from "./errors.js";
 import { SnapshotFilter, type SnapshotCarry } from "./snapshot-filter.js";
 import { TerminalScreen, type EmittedRow, type ScreenCarry } from "./terminal-screen.js";
@@ -41,14 +42,16 @@ export interface PipelineRun {
 /**
  * Feeds lines through the virtual terminal and the snapshot filter. With `complete`, the input is
  * taken as the whole log (open snapshots are closed); otherwise what is undecided is kept for the
- * next call's carry.
+ * next call's carry. Rows that were erased before they were handed out come out too (marked
+ * `erased`) when `policy` (by default `keepCommandsAndToolCalls`) keeps them.
  */
 export function runPipeline(
   lines: readonly string[],
   carry: { screen?: ScreenCarry | undefined; snapshot?: SnapshotCarry | undefined },
   complete: boolean,
+  policy: ErasedRowPolicy = keepCommandsAndToolCalls,
 ): PipelineRun {
-  const screen = new TerminalScreen(carry.screen);
+  const screen = new TerminalScreen(carry.screen, policy);
   const filter = new SnapshotFilter(carry.snapshot);
   for (let i = 0; i < lines.length; i++) {
     screen.feedLine(lines[i]!, i);

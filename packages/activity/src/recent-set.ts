@@ -20,6 +20,11 @@ export class RecentSet {
     }
   }
 
+  /** Whether `item` is among the items kept. */
+  has(item: string): boolean {
+    return this.items.has(item);
+  }
+
   /** The last `max` items, oldest first. */
   values(): string[] {
     return [...this.items.keys()].slice(-this.max);

@@ -1,3 +1,20 @@
+/** A text a row showed before it was erased or overwritten. */
+export interface ErasedText {
+  readonly text: string;
+  /** Index of the input line that last changed the row before the text was lost. */
+  readonly source: number;
+}
+
+/** What a row keeps of the lines it lost (allocated when one first looks worth keeping). */
+export interface LostLines {
+  /** Kept texts not handed out yet: they go out just before the row. */
+  pending: ErasedText[];
+  /** The last text captured, kept or not (an identical capture is not judged again). */
+  lastCapture: string | null;
+  /** Hash of the last kept text handed out (carried, so a redraw is not kept twice). */
+  hash: number | null;
+}
+
 /**
  * One row of the virtual terminal: the text a terminal would show on that row.
  *
@@ -16,6 +33,15 @@ export class ScreenRow {
   source: number;
   /** The text last handed out for this row, or null if it never was. */
   emitted: string | null;
+  /**
+   * Cells `[0, guard)` hold text whose line was ended (the cursor went back to column 0 or left
+   * the row) since the row was last captured; destroying any of them captures the row first.
+   */
+  guard = 0;
+  /** Whether the row changed since it was last captured (or since it was carried in). */
+  dirty = false;
+  /** The lines this row lost before it was handed out, if any looked worth keeping. */
+  lost: LostLines | null = null;
   private text: string | null;
   private cells: string[] | null = null;
   private times: number[] | null = null;
@@ -27,6 +53,38 @@ export class ScreenRow {
     this.source = source;
     this.text = text;
     this.emitted = emitted;
+  }
+
+  /** The line of the row ended here (`\r`, a move to column 0, the cursor leaving the row). */
+  end(): void {
+    if (this.dirty) this.guard = this.length;
+  }
+
+  /** Whether writing `run` at `column` would change a non-blank cell of the guarded text. */
+  overwrites(column: number, run: string): boolean {
+    const end = Math.min(this.guard, this.length, column + run.length);
+    for (let at = column; at < end; at++) {
+      const cell = this.text !== null ? this.text[at]! : this.cells![at]!;
+      if (cell !== " " && cell !== run[at - column]) return true;
+    }
+    return false;
+  }
+
+  /** The first `max` cells as `render()` would show them, without changing the row. */
+  peek(max: number): string {
+    if (this.text !== null) return this.text.length <= max ? this.text : this.text.slice(0, max);
+    return this.compose(Math.min(this.cells!.length, max));
+  }
+
+  /**
+   * Whether the row shows `text` followed by nothing but whitespace within its first `within`
+   * cells (`within` >= the text's length), without changing the row.
+   */
+  shows(text: string, within: number): boolean {
+    const length = this.length;
+    if (length < text.length) return false;
+    if (this.text !== null && !this.text.startsWith(text)) return false;
+    return this.peek(Math.min(length, within)).trimEnd() === text;
   }
 
   /** Number of cells in the row. */
@@ -123,29 +181,29 @@ export class ScreenRow {
   /** The row's text as a terminal shows it (trailing spaces kept). */
   render(): string {
     if (this.text !== null) return this.text;
-    const cells = this.cells!;
-    const clears = this.clears;
-    if (clears.length === 0) {
-      const text = cells.join("");
-      this.text = text;
-      this.cells = null;
-      this.times = null;
-      return text;
-    }
-    // The newest erase covering column i is the topmost stack record whose column is >= i.
-    const times = this.times!;
-    let k = clears.length - 2;
-    const out = new Array<string>(cells.length);
-    for (let i = 0; i < cells.length; i++) {
-      while (k >= 0 && clears[k]! < i) k -= 2;
-      out[i] = k >= 0 && times[i]! < clears[k + 1]! ? " " : cells[i]!;
-    }
-    const text = out.join("");
+    const text = this.compose(this.cells!.length);
     this.text = text;
     this.cells = null;
     this.times = null;
     this.clears = [];
     return text;
+  }
+
+  /** The first `length` cells of a row in cell mode, with the pending erases applied. */
+  private compose(length: number): string {
+    const cells = this.cells!;
+    const clears = this.clears;
+    if (clears.length === 0)
+      return length === cells.length ? cells.join("") : cells.slice(0, length).join("");
+    // The newest erase covering column i is the topmost stack record whose column is >= i.
+    const times = this.times!;
+    let k = clears.length - 2;
+    const out = new Array<string>(length);
+    for (let i = 0; i < length; i++) {
+      while (k >= 0 && clears[k]! < i) k -= 2;
+      out[i] = k >= 0 && times[i]! < clears[k + 1]! ? " " : cells[i]!;
+    }
+    return out.join("");
   }
 
   private toCells(): void {

@@ -89,8 +89,16 @@ export class SnapshotFilter {
     if (this.state.previous) this.failure = failureFunction(this.state.previous);
   }
 
-  /** Feeds one row; returns the rows that pass (possibly earlier held ones), in order. */
+  /**
+   * Feeds one row; the rows that pass (possibly earlier held ones) are drained in order. A row's
+   * erased text passes at once: it is not part of any snapshot's scrollback, so it takes no part
+   * in finding the overlap.
+   */
   push(row: EmittedRow): void {
+    if (row.erased === true) {
+      this.out.push(row);
+      return;
+    }
     const pending = this.state.pending;
     const text = row.text.trimEnd();
     if (pending.length === 0) {
