@@ -19,6 +19,8 @@ export interface CliIO {
   readonly gone?: AbortSignal | undefined;
   /** Told when another writer of stderr (the logger) finds it gone. */
   readonly onOutputError?: ((error: unknown) => void) | undefined;
+  /** The path of this program's entry script (`process.argv[1]`), to tell people how to run it. */
+  readonly self?: string | undefined;
 }
 
 /** A command's resolved settings. */

@@ -41,8 +41,9 @@ function messageOf(fieldsOrMessage: unknown, message: unknown): string {
 
 /**
  * The app's logger. By default warnings and errors go to stderr as one readable line each
- * (`agentwatch: cannot read …`), with no stack trace and no control character, and the same line
- * at most once every five minutes. With a level given (`--log-level`, `AGENTWATCH_LOG_LEVEL`) it
+ * (`agentwatch: cannot read …`), with no stack trace and no control character, and the same
+ * problem (the same line, or one that contains it or is contained in it) at most once every five
+ * minutes. With a level given (`--log-level`, `AGENTWATCH_LOG_LEVEL`) it
  * is pino, JSON lines at that level on stderr, as log collectors want them.
  *
  * @throws {Error} for an unknown level.
@@ -51,7 +52,12 @@ export function createLogger(options: LoggerOptions): CliLogger {
   const clock = options.clock ?? Date.now;
   const recent: Problem[] = [];
   const lastPrinted = new Map<string, number>();
+  // One problem is often told twice, the second time with context around the first ("cannot
+  // process agent x (read failed): cannot read …"): it is kept and printed once.
+  const seenIn = (text: string) => (known: string) => text.includes(known) || known.includes(text);
   const remember = (text: string) => {
+    const same = recent.findIndex((problem) => seenIn(text)(problem.text));
+    if (same >= 0) recent.splice(same, 1);
     recent.push({ at: clock(), text });
     if (recent.length > KEPT_PROBLEMS) recent.shift();
   };
@@ -82,8 +88,9 @@ export function createLogger(options: LoggerOptions): CliLogger {
     if (text === "") return;
     remember(text);
     const now = clock();
-    const last = lastPrinted.get(text);
-    if (last !== undefined && now - last < REPEAT_AFTER_MS) return;
+    for (const [known, at] of lastPrinted) {
+      if (now - at < REPEAT_AFTER_MS && seenIn(text)(known)) return;
+    }
     if (lastPrinted.size >= 1000) {
       for (const [key, at] of lastPrinted) if (now - at >= REPEAT_AFTER_MS) lastPrinted.delete(key);
     }

@@ -10,5 +10,6 @@ const program = createProgram({
   env: process.env,
   gone: stdio.gone,
   onOutputError: stdio.report,
+  self: process.argv[1],
 });
 process.exitCode = await program.run(process.argv.slice(2));

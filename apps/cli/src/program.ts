@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { MAX_TIMER_SECONDS } from "@agentwatch/config";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CliIO, type GlobalFlags, commandContext } from "./context.js";
@@ -8,6 +9,12 @@ import { statusCommand } from "./commands/status.js";
 import { tailCommand } from "./commands/tail.js";
 import { serveCommand } from "./commands/serve.js";
 import { watchCommand } from "./commands/watch.js";
+
+/** This CLI's version, from its package.json. */
+function cliVersion(): string {
+  const manifest = createRequire(import.meta.url)("../package.json") as { version: string };
+  return manifest.version;
+}
 
 /** Decimal notation only: `Number()` would also take `0x10`, `1e3` and `Infinity`. */
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -79,6 +86,7 @@ function serviceOptions(command: Command): Command {
 export function createProgram(io: CliIO): { run(argv: readonly string[]): Promise<number> } {
   const program = new Command("agentwatch")
     .description("Watch a fleet of AI coding agents from their terminal logs.")
+    .version(cliVersion(), "-V, --version", "print agentwatch's version")
     .option("--config <file>", "JSON config file (keys as in MonitoringConfig)")
     .option("--state-dir <dir>", "where monitor_positions.json is kept (config state_dir)")
     .option("--summary-dir <dir>", "where summaries are kept (config summary_dir)")

@@ -1,18 +1,70 @@
 import type { AgentSummary } from "@agentwatch/models";
-import { type Colors, displayWidth, fitWidth, padWidth } from "@agentwatch/term-ui";
+import type { AgentStatus } from "@agentwatch/monitor";
+import {
+  type Colors,
+  displayWidth,
+  fitWidth,
+  formatBytes,
+  oneLine,
+  padWidth,
+} from "@agentwatch/term-ui";
 
 /** A summary as the CLI shows it (the monitor adds `activity_state`). */
 export type ShownSummary = AgentSummary & { activity_state?: string | undefined };
 
+/** One row of the agents table: an agent with its newest summary, if it has one. */
+export interface AgentRow {
+  readonly id: string;
+  readonly name: string;
+  readonly summary: ShownSummary | null;
+  /** Why it could not be read or summarized lately (one line, naming what to do), or null. */
+  readonly problem: string | null;
+  /** Unread output left after the last cycle, and since when it has been behind; or null. */
+  readonly lag: { readonly bytes: number; readonly since: string } | null;
+}
+
+/** A row from a stored summary alone (`status`). */
+export function rowFromSummary(summary: ShownSummary): AgentRow {
+  return {
+    id: summary.instance_id,
+    name: summary.instance_name,
+    summary,
+    problem: null,
+    lag: null,
+  };
+}
+
+/** A row from what the running service knows of an agent (`watch`, `demo`). */
+export function rowFromStatus(status: AgentStatus): AgentRow {
+  return {
+    id: status.agent.instance_id,
+    name: status.latest_summary?.instance_name ?? status.agent.instance_name,
+    summary: status.latest_summary,
+    problem: status.last_error,
+    lag: status.lag,
+  };
+}
+
 const WAITING = new Set(["waiting_permission", "waiting_input", "rate_limited"]);
 
-/** Agents that need a person first (waiting, blocked), then by name. */
-export function sortForAttention(summaries: readonly ShownSummary[]): ShownSummary[] {
-  const rank = (s: ShownSummary) =>
-    WAITING.has(s.activity_state ?? "") ? 0 : s.on_track_status === "blocked" ? 1 : 2;
-  return [...summaries].sort(
-    (a, b) => rank(a) - rank(b) || a.instance_name.localeCompare(b.instance_name),
-  );
+/** The status a row is counted and coloured by: `exited` is its own, whatever the verdict was. */
+export function rowStatus(row: AgentRow): string {
+  if (row.summary === null) return row.problem === null ? "new" : "error";
+  return row.summary.activity_state === "exited" ? "exited" : row.summary.on_track_status;
+}
+
+function rank(row: AgentRow): number {
+  const state = row.summary?.activity_state ?? "";
+  if (WAITING.has(state)) return 0;
+  const status = rowStatus(row);
+  if (status === "blocked" || status === "error" || row.problem !== null) return 1;
+  if (status === "exited") return 3;
+  return 2;
+}
+
+/** Agents that need a person first (waiting, blocked, failing), exited ones last, then by name. */
+export function sortForAttention<T extends AgentRow>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 function statusColor(status: string, c: Colors): (text: string) => string {
@@ -22,6 +74,7 @@ function statusColor(status: string, c: Colors): (text: string) => string {
     case "drifting":
       return c.yellow;
     case "off_track":
+    case "error":
       return c.red;
     case "blocked":
       return c.magenta;
@@ -47,63 +100,157 @@ export function idleNow(summary: ShownSummary, now: number): number {
   return summary.idle_duration_seconds + (Number.isNaN(made) ? 0 : Math.max(0, now - made) / 1000);
 }
 
-/** The agents table: status (coloured), confidence, state, idle time, last tool and activity. */
-export function renderSummaryTable(
-  summaries: readonly ShownSummary[],
+/** What the ACTIVITY column says: the problem, how far behind, then the summary's activity. */
+function activityOf(row: AgentRow, now: number): string {
+  const parts: string[] = [];
+  if (row.problem !== null) parts.push(`⚠ ${row.problem}`);
+  if (row.lag !== null) {
+    const since = Date.parse(row.lag.since);
+    const seconds = Number.isNaN(since) ? 0 : Math.max(0, now - since) / 1000;
+    parts.push(`behind ${formatBytes(row.lag.bytes)} (${formatIdle(seconds)})`);
+  }
+  if (row.summary !== null) parts.push(row.summary.current_activity);
+  else if (row.problem === null) parts.push("no output read yet");
+  return oneLine(parts.join(" · "));
+}
+
+interface Column {
+  readonly header: string;
+  width: number;
+  /** Columns given up, in this order, when the terminal is too narrow: 1 first. */
+  readonly dropOrder?: number;
+}
+
+const GAP = 2;
+const MIN_ACTIVITY = 16;
+
+/**
+ * The widths of the table's columns for a terminal `columns` wide: the activity column takes what
+ * is left; when too little is left, LAST TOOL, then CONF are given up, then the names are cut.
+ */
+function layout(nameWidth: number, columns: number): Column[] {
+  const all: Column[] = [
+    { header: "AGENT", width: nameWidth },
+    { header: "STATUS", width: 9 },
+    { header: "CONF", width: 4, dropOrder: 2 },
+    { header: "STATE", width: 18 },
+    { header: "IDLE", width: 7 },
+    { header: "LAST TOOL", width: 10, dropOrder: 1 },
+    { header: "ACTIVITY", width: 0 },
+  ];
+  const room = (cols: Column[]) =>
+    columns - cols.slice(0, -1).reduce((sum, col) => sum + col.width + GAP, 0);
+  let shown = all;
+  for (const order of [1, 2]) {
+    if (room(shown) >= MIN_ACTIVITY) break;
+    shown = shown.filter((col) => col.dropOrder !== order);
+  }
+  if (room(shown) < MIN_ACTIVITY) {
+    shown[0]!.width = Math.max(8, shown[0]!.width - (MIN_ACTIVITY - room(shown)));
+  }
+  shown.at(-1)!.width = Math.max(0, room(shown));
+  return shown;
+}
+
+/**
+ * The agents table, every row one line no wider than `columns`: status (coloured), confidence,
+ * state, idle time as of now, last tool and activity; under an agent that needs a person, what to
+ * do. Text from agents and stored summaries is shown without control characters or line breaks.
+ */
+export function renderAgentTable(
+  input: readonly AgentRow[],
   options: { columns: number; colors: Colors; now?: number },
 ): string {
   const c = options.colors;
-  const rows = sortForAttention(summaries);
-  const nameWidth = Math.min(20, Math.max(5, ...rows.map((s) => displayWidth(s.instance_name))));
-  const widths = [nameWidth, 9, 4, 18, 7, 10];
-  const activityWidth = Math.max(12, options.columns - widths.reduce((a, b) => a + b + 2, 0));
-  const header = ["AGENT", "STATUS", "CONF", "STATE", "IDLE", "LAST TOOL", "ACTIVITY"];
-  const same = (text: string) => text;
-  const line = (cells: string[], styles: ((text: string) => string)[] = []) =>
-    cells
-      .map((cell, i) => {
-        const text = i < widths.length ? padWidth(cell, widths[i]!) : fitWidth(cell, activityWidth);
-        return (styles[i] ?? same)(text);
-      })
-      .join("  ")
+  const now = options.now ?? Date.now();
+  const columns = Math.max(20, options.columns);
+  const rows = sortForAttention(input);
+  const names = rows.map((row) => oneLine(row.name));
+  const nameWidth = Math.min(20, Math.max(5, ...names.map((name) => displayWidth(name))));
+  const shown = layout(nameWidth, columns);
+  const line = (
+    cells: Record<string, string>,
+    styles: Record<string, (t: string) => string> = {},
+  ) => {
+    const fitted = shown.map((col, i) => {
+      const text = cells[col.header] ?? "";
+      return i < shown.length - 1 ? padWidth(text, col.width) : fitWidth(text, col.width);
+    });
+    const plain = fitted.join(" ".repeat(GAP)).trimEnd();
+    // Too narrow for even the kept columns: the row is cut, never wrapped.
+    if (displayWidth(plain) > columns) return fitWidth(plain, columns);
+    return fitted
+      .map((text, i) => (styles[shown[i]!.header] ?? ((t: string) => t))(text))
+      .join(" ".repeat(GAP))
       .trimEnd();
-  const out = [c.bold(line(header))];
-  const indent = " ".repeat(nameWidth + 2);
-  for (const s of rows) {
-    const cells = [
-      s.instance_name,
-      s.on_track_status,
-      s.confidence_score.toFixed(2),
-      s.activity_state ?? "",
-      formatIdle(idleNow(s, options.now ?? Date.now())),
-      s.last_tool_used ?? "",
-      s.current_activity,
-    ];
-    out.push(line(cells, [same, statusColor(s.on_track_status, c)]));
-    if (s.on_track_status !== "on_track" && s.recommended_action !== null) {
-      const width = Math.max(20, options.columns - indent.length - 2);
-      out.push(c.dim(`${indent}→ ${fitWidth(s.recommended_action, width)}`));
+  };
+  const out = [c.bold(line(Object.fromEntries(shown.map((col) => [col.header, col.header]))))];
+  const indent = " ".repeat(Math.min(shown[0]!.width + GAP, 8));
+  rows.forEach((row, index) => {
+    const s = row.summary;
+    const status = rowStatus(row);
+    out.push(
+      line(
+        {
+          AGENT: names[index]!,
+          STATUS: status,
+          CONF: s === null ? "" : s.confidence_score.toFixed(2),
+          STATE: oneLine(s?.activity_state ?? ""),
+          IDLE: s === null ? "" : formatIdle(idleNow(s, now)),
+          "LAST TOOL": oneLine(s?.last_tool_used ?? ""),
+          ACTIVITY: activityOf(row, now),
+        },
+        { STATUS: statusColor(status, c) },
+      ),
+    );
+    if (s !== null && status !== "on_track" && status !== "exited" && s.recommended_action) {
+      const action = fitWidth(`→ ${oneLine(s.recommended_action)}`, columns - indent.length);
+      out.push(c.dim(`${indent}${action}`));
     }
-  }
-  const counts = new Map<string, number>();
-  for (const s of rows) counts.set(s.on_track_status, (counts.get(s.on_track_status) ?? 0) + 1);
+  });
   out.push("");
-  out.push(
-    `${rows.length} agents: ` +
-      ["on_track", "drifting", "off_track", "blocked", "unknown"]
-        .filter((status) => counts.has(status))
-        .map((status) => `${counts.get(status)} ${status}`)
-        .join(", "),
-  );
+  out.push(fitWidth(countLine(rows), columns));
   return out.join("\n");
 }
 
-/** One plain line per summary, for pipes and logs. */
+const COUNTED = [
+  "on_track",
+  "drifting",
+  "off_track",
+  "blocked",
+  "unknown",
+  "error",
+  "new",
+  "exited",
+];
+
+/** `3 agents: 1 on_track, 1 blocked, 1 exited` (one agent is "1 agent"). */
+export function countLine(rows: readonly AgentRow[]): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const status = rowStatus(row);
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  const behind = rows.filter((row) => row.lag !== null).length;
+  const parts = COUNTED.filter((status) => counts.has(status)).map(
+    (status) => `${counts.get(status)} ${status}`,
+  );
+  if (behind > 0) parts.push(`${behind} behind`);
+  return `${agentCount(rows.length)}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`;
+}
+
+/** `1 agent`, `3 agents`. */
+export function agentCount(n: number): string {
+  return `${n} agent${n === 1 ? "" : "s"}`;
+}
+
+/** One plain line per summary, for pipes and logs; no control characters, no line breaks. */
 export function summaryLine(s: ShownSummary): string {
   const state = s.activity_state === undefined ? "" : ` ${s.activity_state}`;
   const tool = s.last_tool_used === null ? "" : `, last tool ${s.last_tool_used}`;
-  return (
-    `${s.timestamp} ${s.instance_name} ${s.on_track_status} ${s.confidence_score.toFixed(2)}${state}: ` +
-    `${s.current_activity} (idle ${formatIdle(s.idle_duration_seconds)}${tool})`
+  const status = s.activity_state === "exited" ? "exited" : s.on_track_status;
+  return oneLine(
+    `${s.timestamp} ${s.instance_name} ${status} ${s.confidence_score.toFixed(2)}${state}: ` +
+      `${s.current_activity} (idle ${formatIdle(s.idle_duration_seconds)}${tool})`,
   );
 }

@@ -1,100 +1,12 @@
-import { spawn } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { PERMISSION, WORKING, useCliWorkspace } from "./helpers/cli.js";
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `agentwatch` as a user would, output piped, with only the environment given. */
-function agentwatch(
-  args: string[],
-  options: { env?: Record<string, string>; until?: (out: string) => boolean } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: dir, ...options.env };
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=@agentwatch/source", main, ...args],
-      {
-        cwd: packageDir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    let signalled = false;
-    child.stdout.setEncoding("utf8").on("data", (text: string) => {
-      stdout += text;
-      if (!signalled && options.until?.(stdout)) {
-        signalled = true;
-        child.kill("SIGINT");
-      }
-    });
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "agentwatch-cli-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** An agent in the original orchestrator's layout, its log quiet for a minute. */
-async function agent(id: string, log: string, metadata: object = {}): Promise<string> {
-  const instance = join(dir, "logs", "instances", id);
-  await mkdir(instance, { recursive: true });
-  const path = join(instance, "tmux_output.log");
-  await writeFile(path, log);
-  await writeFile(
-    join(instance, "metadata.json"),
-    JSON.stringify({ instance_name: id, created_at: "2026-12-01T10:00:00Z", ...metadata }),
-  );
-  const minuteAgo = new Date(Date.now() - 60_000);
-  await utimes(path, minuteAgo, minuteAgo);
-  return path;
-}
-
-const dirs = () => ["--state-dir", join(dir, "state"), "--summary-dir", join(dir, "summaries")];
-
-const PERMISSION = [
-  "⏺ Bash(rm -rf node_modules && npm install)",
-  "╭──────────────────────────────────────────╮",
-  "│ Bash command                             │",
-  "│   rm -rf node_modules && npm install     │",
-  "│ Do you want to proceed?                  │",
-  "│ ❯ 1. Yes                                 │",
-  "│   2. Yes, and don't ask again            │",
-  "│   3. No, and tell Claude what to do differently (esc) │",
-  "╰──────────────────────────────────────────╯",
-  "",
-].join("\n");
-
-const WORKING = [
-  "> Implement JWT authentication for the login route",
-  "⏺ Read(src/auth/jwt.ts)",
-  "  ⎿  Read 120 lines",
-  "⏺ Update(src/auth/jwt.ts)",
-  "  ⎿  Updated src/auth/jwt.ts with 12 additions",
-  "⏺ Bash(npm test -- auth)",
-  "  ⎿  Tests: 2 failed, 14 passed, 16 total",
-  "✶ Pondering… (12s · ↓ 1.2k tokens · esc to interrupt)",
-  "",
-].join("\n");
+const ws = useCliWorkspace();
+const agentwatch = ws.run;
+const agent = ws.agent;
+const dirs = ws.dirs;
 
 describe("watch --once, then status", () => {
   it("summarizes every agent, stores the summaries and shows them", async () => {
@@ -103,7 +15,13 @@ describe("watch --once, then status", () => {
       role: "backend",
     });
     await agent("db-migrator", PERMISSION, { assigned_task: "Reinstall dependencies" });
-    const watch = await agentwatch(["watch", "--once", "--log-dir", join(dir, "logs"), ...dirs()]);
+    const watch = await agentwatch([
+      "watch",
+      "--once",
+      "--log-dir",
+      join(ws.dir, "logs"),
+      ...dirs(),
+    ]);
     expect(watch.stderr).toBe("");
     expect(watch.code).toBe(0);
     const lines = watch.stdout
@@ -115,7 +33,7 @@ describe("watch --once, then status", () => {
     expect(watch.stdout).toMatch(/backend-dev \w+ [\d.]+ working/);
 
     const latest = JSON.parse(
-      await readFile(join(dir, "summaries", "db-migrator", "latest_summary.json"), "utf8"),
+      await readFile(join(ws.dir, "summaries", "db-migrator", "latest_summary.json"), "utf8"),
     ) as Record<string, unknown>;
     expect(latest).toMatchObject({
       instance_id: "db-migrator",
@@ -137,7 +55,7 @@ describe("watch --once, then status", () => {
       "--once",
       "--json",
       "--log-dir",
-      join(dir, "logs"),
+      join(ws.dir, "logs"),
       ...dirs(),
     ]);
     const events = again.stdout
@@ -161,7 +79,7 @@ describe("positions", () => {
   it("lists saved positions and resets one agent's", async () => {
     await agent("a1", WORKING);
     await agent("a2", WORKING);
-    await agentwatch(["watch", "--once", "--log-dir", join(dir, "logs"), ...dirs()]);
+    await agentwatch(["watch", "--once", "--log-dir", join(ws.dir, "logs"), ...dirs()]);
     const list = await agentwatch(["positions", "list", "--json", ...dirs()]);
     const positions = JSON.parse(list.stdout) as {
       instance_id: string;
@@ -196,7 +114,7 @@ describe("tail", () => {
       "2",
       "--no-follow",
       "--log-dir",
-      join(dir, "logs"),
+      join(ws.dir, "logs"),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("second\nthird\n");
@@ -205,7 +123,7 @@ describe("tail", () => {
   it("follows new output until Ctrl-C", async () => {
     const log = await agent("a1", "old\n");
     let appended = false;
-    const run = await agentwatch(["tail", "a1", "--log-dir", join(dir, "logs")], {
+    const run = await agentwatch(["tail", "a1", "--log-dir", join(ws.dir, "logs")], {
       until: (out) => {
         // Once the last lines are shown, the agent writes more; stop when that arrives.
         if (!appended && out.includes("old")) {
@@ -221,7 +139,7 @@ describe("tail", () => {
 
   it("names the agents it knows when the instance is unknown", async () => {
     await agent("a1", "x\n");
-    const run = await agentwatch(["tail", "ghost", "--log-dir", join(dir, "logs")]);
+    const run = await agentwatch(["tail", "ghost", "--log-dir", join(ws.dir, "logs")]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("agentwatch: no agent ghost (known: a1)");
   });
@@ -259,7 +177,7 @@ describe("bad input", () => {
   });
 
   it("rejects a config file with a typo", async () => {
-    const config = join(dir, "agentwatch.json");
+    const config = join(ws.dir, "agentwatch.json");
     await writeFile(config, JSON.stringify({ state_dri: "/x" }));
     const run = await agentwatch(["--config", config, "status"]);
     expect(run.code).toBe(2);
@@ -268,23 +186,26 @@ describe("bad input", () => {
   });
 
   it("fails with exit 1 when the state dir cannot be used", async () => {
-    await writeFile(join(dir, "file"), "");
+    await mkdir(join(ws.dir, "logs"));
+    await writeFile(join(ws.dir, "file"), "");
     const run = await agentwatch([
       "watch",
       "--once",
       "--log-dir",
-      join(dir, "logs"),
+      join(ws.dir, "logs"),
       "--state-dir",
-      join(dir, "file", "state"),
+      join(ws.dir, "file", "state"),
     ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^agentwatch: cannot start monitoring: .*file\/state.*\n$/);
+    expect(run.stderr).toMatch(
+      /^agentwatch: cannot use .*file\/state as the state directory: a part of its path is not a directory \(ENOTDIR\).*; choose a directory you can write with --state-dir\n$/,
+    );
   });
 });
 
 describe("demo", () => {
   it("runs simulated agents through the whole pipeline and prints their summaries", async () => {
-    const workspace = join(dir, "ws");
+    const workspace = join(ws.dir, "ws");
     const run = await agentwatch([
       "demo",
       "--workspace",

@@ -2,11 +2,9 @@ import { type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { processAlive, runNode, waitFor } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+import { main } from "./helpers/cli.js";
 
 let dir: string;
 beforeEach(async () => {

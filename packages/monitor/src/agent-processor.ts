@@ -302,7 +302,11 @@ export class AgentProcessor {
     work.failures++;
     const id = record.info.instance_id;
     const error = new AgentProcessingError(id, failure.stage, record.failures, wait, failure.cause);
-    record.lastError = error.message;
+    // The row it is shown in names the agent: the cause alone says what is wrong and what to do.
+    record.lastError =
+      failure.cause instanceof Error && failure.cause.message !== ""
+        ? failure.cause.message
+        : error.message;
     this.#d.logger.warn(
       { err: failure.cause, instanceId: id, stage: failure.stage },
       error.message,

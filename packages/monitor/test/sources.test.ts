@@ -27,11 +27,14 @@ afterEach(async () => {
 /** A source context that records warnings and reported errors. */
 function recordingContext() {
   const warnings: string[] = [];
+  const notes: string[] = [];
   const reported: Error[] = [];
   const context: SourceContext = {
     logger: {
       debug: () => {},
-      info: () => {},
+      info: (fields: unknown, message?: string) => {
+        notes.push(String(message ?? fields));
+      },
       warn: (fields: unknown, message?: string) => {
         warnings.push(String(message ?? fields));
       },
@@ -39,7 +42,7 @@ function recordingContext() {
     },
     report: (error) => reported.push(error),
   };
-  return { context, warnings, reported };
+  return { context, warnings, notes, reported };
 }
 
 const ids = (agents: AgentInfo[]) => agents.map((agent) => agent.instance_id);
@@ -83,12 +86,12 @@ describe("layoutSource", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("names an agent by its id when metadata.json is missing or malformed, warning once per agent", async () => {
+  it("names an agent by its id when metadata.json is missing (noted) or malformed (a warning that quotes none of it), once per agent", async () => {
     ws.addAgent("no-meta", null);
     ws.addAgent("bad-meta", null);
-    writeFileSync(join(ws.agentDir("bad-meta"), "metadata.json"), "{ not json");
+    writeFileSync(join(ws.agentDir("bad-meta"), "metadata.json"), "{ secret-token-123");
     const source = layoutSource(ws.logDir);
-    const { context, warnings } = recordingContext();
+    const { context, warnings, notes } = recordingContext();
 
     for (let i = 0; i < 3; i++) {
       const agents = await source.list(context);
@@ -98,9 +101,13 @@ describe("layoutSource", () => {
       ]);
     }
 
-    expect(warnings).toHaveLength(2);
-    expect(warnings.find((w) => w.includes("bad-meta"))).toContain("not valid JSON");
-    expect(warnings.find((w) => w.includes("no-meta"))).toContain("no ");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("bad-meta");
+    expect(warnings[0]).toContain("not valid JSON");
+    expect(warnings[0]).not.toContain("secret");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain("no-meta");
+    expect(notes[0]).toContain("no ");
   });
 
   it("re-reads metadata.json when it changes", async () => {

@@ -24,6 +24,12 @@ export function describeUser(uid: number): string {
   return name === undefined ? `uid ${uid}` : `${name} (uid ${uid})`;
 }
 
+/** `alice, uid 1000`, or `uid 1000` when the name is unknown: for inside parentheses. */
+export function describeUserBriefly(uid: number): string {
+  const name = userName(uid);
+  return name === undefined ? `uid ${uid}` : `${name}, uid ${uid}`;
+}
+
 /** The effective uid of this process, or undefined where there are none (Windows). */
 export function currentUid(): number | undefined {
   return typeof process.geteuid === "function" ? process.geteuid() : undefined;

@@ -3,7 +3,7 @@ import { lstat, mkdir, realpath, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fsyncDir, mkdirDurable } from "./durable.js";
 import { SafeFsError, errnoCode } from "./errors.js";
-import { currentUid, describeUser } from "./owners.js";
+import { currentUid, describeUser, describeUserBriefly } from "./owners.js";
 
 /** Options of {@link ensurePrivateDir}. */
 export interface PrivateDirOptions {
@@ -34,7 +34,7 @@ function ownDirProblem(
 ): SafeFsError | undefined {
   if (info.uid !== uid) {
     return new SafeFsError(
-      `refusing to use ${path} as the ${role}: it is owned by ${describeUser(info.uid)}, not by you (${describeUser(uid)}), so that user could read or replace what agentwatch keeps there; remove it or choose a directory of your own`,
+      `refusing to use ${path} as the ${role}: it is owned by ${describeUser(info.uid)}, not by you (${describeUserBriefly(uid)}), so that user could read or replace what agentwatch keeps there; remove it or choose a directory of your own`,
       "UNSAFE_OWNER",
       path,
     );

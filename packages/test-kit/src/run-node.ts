@@ -19,6 +19,11 @@ export interface RunNodeOptions {
   readonly timeoutMs?: number;
   /** Called once the child is spawned. */
   readonly started?: (child: ChildProcess) => void;
+  /**
+   * The command line to run instead of `node script args…` (for example the same under setpriv,
+   * as another user); `script` and `args` then only name it in messages.
+   */
+  readonly command?: readonly string[];
 }
 
 /**
@@ -31,7 +36,8 @@ export function runNode(
   options: RunNodeOptions = {},
 ): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const [file, ...argv] = options.command ?? [process.execPath, script, ...args];
+    const child = spawn(file!, argv, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],

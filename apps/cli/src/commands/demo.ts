@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { type RunningAgent, SIM_AGENTS, nextRun, startAgent } from "@agentwatch/agent-sim";
 import { colors } from "@agentwatch/term-ui";
 import { type CommandContext, commandContext, type GlobalFlags, print } from "../context.js";
-import { renderSummaryTable, summaryLine } from "../summary-view.js";
+import { selfCommand, shellQuote } from "../self-command.js";
+import { renderAgentTable, summaryLine } from "../summary-view.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { attachView, buildService } from "./watch.js";
 
@@ -54,11 +55,7 @@ export async function demoCommand(
     if (!context.rich)
       print(context, `workspace ${workspace}: ${agents.length} simulated agents (run ${run})`);
     const { service } = await buildService(context, { offline: flags.offline });
-    const latest = attachView(service, context, {
-      once: false,
-      json: false,
-      offline: flags.offline,
-    });
+    const view = attachView(service, context, { json: false }, `the demo workspace ${workspace}`);
     await runUntilSignal(
       async (signal) => {
         service.start();
@@ -69,19 +66,23 @@ export async function demoCommand(
       { stopOn: context.io.gone },
     );
     print(context, "");
+    const rows = view.rows();
     if (context.rich) {
       print(
         context,
-        renderSummaryTable([...latest.values()], {
+        renderAgentTable(rows, {
           columns: context.io.stdout.columns ?? 120,
           colors: colors(true),
         }),
       );
     } else {
-      for (const summary of latest.values()) print(context, summaryLine(summary));
+      for (const row of rows) if (row.summary !== null) print(context, summaryLine(row.summary));
     }
     print(context, `summaries in ${context.config.summary_dir}; see them again with:`);
-    print(context, `  agentwatch status --summary-dir ${context.config.summary_dir}`);
+    print(
+      context,
+      `  ${await selfCommand(context.io)} status --summary-dir ${shellQuote(context.config.summary_dir)}`,
+    );
   } finally {
     await Promise.allSettled(agents.map((agent) => agent.stop()));
     process.off("exit", killAgents);

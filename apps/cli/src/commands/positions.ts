@@ -1,4 +1,5 @@
 import { PositionTracker } from "@agentwatch/position-store";
+import { oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 
@@ -38,8 +39,10 @@ export async function positionsListCommand(
     for (const p of positions) {
       print(
         context,
-        `${p.instance_id}:${p.log_type}  line ${p.last_line_number}, byte ${p.last_byte_offset}, ` +
-          `read ${p.last_read_timestamp}  ${p.file_path}`,
+        oneLine(
+          `${p.instance_id}:${p.log_type}  line ${p.last_line_number}, byte ${p.last_byte_offset}, ` +
+            `read ${p.last_read_timestamp}  ${p.file_path}`,
+        ),
       );
     }
   } finally {

@@ -5,7 +5,9 @@ import { createServer } from "@agentwatch/server";
 import { SummaryStore } from "@agentwatch/summary-store";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
+import { prepareDirectories } from "../directories.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
+import { checkSources } from "../sources.js";
 import { type WatchFlags, buildService } from "./watch.js";
 
 /** The built dashboard (`@agentwatch/dashboard`'s `dist`). */
@@ -22,6 +24,9 @@ export async function serveCommand(
   context: CommandContext,
   flags: WatchFlags & { dashboardDir?: string | undefined },
 ): Promise<void> {
+  // The tracker is opened here (the server reports positions), so the checks come first.
+  await checkSources(flags, context.config, { once: false });
+  await prepareDirectories(context.config);
   let tracker: PositionTracker;
   try {
     tracker = await PositionTracker.open(context.config.state_dir, { logger: context.logger });

@@ -1,8 +1,13 @@
 import { SummaryStore } from "@agentwatch/summary-store";
-import { colors } from "@agentwatch/term-ui";
+import { colors, oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
-import { type ShownSummary, renderSummaryTable, summaryLine } from "../summary-view.js";
+import {
+  type ShownSummary,
+  renderAgentTable,
+  rowFromSummary,
+  summaryLine,
+} from "../summary-view.js";
 
 /** `agentwatch status [--json]`: the latest summary of every agent in the summary dir. */
 export async function statusCommand(
@@ -21,12 +26,18 @@ export async function statusCommand(
     return;
   }
   if (summaries.length === 0) {
-    print(context, `no summaries in ${store.summaryDir} yet (is agentwatch watch running?)`);
+    print(
+      context,
+      oneLine(`no summaries in ${store.summaryDir} yet (is agentwatch watch running?)`),
+    );
     return;
   }
   if (context.rich) {
     const columns = context.io.stdout.columns ?? 120;
-    print(context, renderSummaryTable(summaries, { columns, colors: colors(true) }));
+    print(
+      context,
+      renderAgentTable(summaries.map(rowFromSummary), { columns, colors: colors(true) }),
+    );
   } else {
     for (const summary of summaries) print(context, summaryLine(summary));
   }

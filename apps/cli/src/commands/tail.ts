@@ -1,10 +1,15 @@
 import { cleanTerminalOutput } from "@agentwatch/activity";
 import { IncrementalLogReader } from "@agentwatch/log-reader";
+import { oneLine } from "@agentwatch/term-ui";
 import { InMemoryPositionStore } from "@agentwatch/models";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
 import { type SourceFlags, sourceFromFlags } from "../sources.js";
+
+/** Raw lines read per line shown at first, and at most. */
+const RAW_PER_SHOWN = 8;
+const RAW_LINES_MAX = 800_000;
 
 /** Flags of `agentwatch tail`. */
 export interface TailFlags extends SourceFlags {
@@ -38,15 +43,16 @@ export async function tailCommand(
     );
   }
   const positions = new InMemoryPositionStore();
-  // The first read skips to the newest lines; later reads page through everything new.
+  // The first read skips to the newest lines; later reads page through everything new. Cleaning
+  // drops blank lines, redraws and frames, so more raw lines are read than are shown.
   const first = new IncrementalLogReader({
     positionTracker: positions,
-    maxLinesPerRead: flags.lines,
+    maxLinesPerRead: Math.min(RAW_LINES_MAX, Math.max(flags.lines * RAW_PER_SHOWN, 200)),
     catchUp: "skip",
   });
   const follow = new IncrementalLogReader({ positionTracker: positions, maxLinesPerRead: 1000 });
-  const show = (lines: readonly string[]) => {
-    for (const line of cleanTerminalOutput([...lines])) print(context, line);
+  const show = (lines: readonly string[], last = Infinity) => {
+    for (const line of cleanTerminalOutput([...lines]).slice(-last)) print(context, oneLine(line));
   };
   const opening = await first.readNewContent(
     agent.instance_id,
@@ -56,7 +62,7 @@ export async function tailCommand(
   if (opening.error !== null) {
     throw new CliError(`cannot read ${agent.log_file_path}: ${opening.error.message}`);
   }
-  show(opening.lines);
+  show(opening.lines, flags.lines);
   if (!flags.follow) return;
   await runUntilSignal(
     async (signal) => {

@@ -4,13 +4,20 @@ import {
   createMonitoringService,
 } from "@agentwatch/monitor";
 import type { SummaryGenerator } from "@agentwatch/summarizer";
-import { colors } from "@agentwatch/term-ui";
+import { colors, fitWidth, oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
+import { prepareDirectories } from "../directories.js";
 import { createGenerator } from "../generator.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
-import { type SourceFlags, sourceFromFlags } from "../sources.js";
-import { type ShownSummary, renderSummaryTable, summaryLine } from "../summary-view.js";
+import { type SourceFlags, checkSources, describeWhere, sourceFromFlags } from "../sources.js";
+import {
+  type AgentRow,
+  agentCount,
+  renderAgentTable,
+  rowFromStatus,
+  summaryLine,
+} from "../summary-view.js";
 
 /** Flags of `agentwatch watch`. */
 export interface WatchFlags extends SourceFlags {
@@ -21,12 +28,21 @@ export interface WatchFlags extends SourceFlags {
   readonly durationSeconds?: number | undefined;
 }
 
-/** Builds the service for `watch`, `serve` and `demo`, turning setup failures into one-line errors. */
+/** Problems shown under the live table for this long after they were told. */
+const PROBLEM_SHOWN_MS = 10 * 60_000;
+
+/**
+ * Builds the service for `watch`, `serve` and `demo`, after checking what the flags name (a
+ * missing agents file or log directory) and that the summary and state directories can be used;
+ * every setup failure is a one-line error (exit 1).
+ */
 export async function buildService(
   context: CommandContext,
-  flags: Pick<WatchFlags, "offline" | "logs" | "agents" | "logDir">,
+  flags: Pick<WatchFlags, "offline" | "logs" | "agents" | "logDir"> & { once?: boolean },
   parts: Pick<MonitoringServiceOverrides, "tracker"> = {},
 ): Promise<{ service: MonitoringService; generator: SummaryGenerator }> {
+  await checkSources(flags, context.config, { once: flags.once === true });
+  if (parts.tracker === undefined) await prepareDirectories(context.config);
   const generator = createGenerator(context, { offline: flags.offline });
   try {
     const service = await createMonitoringService(context.config, {
@@ -41,14 +57,31 @@ export async function buildService(
   }
 }
 
-/** Shows what the service does: a live table in a terminal, plain lines or JSON lines otherwise. */
-export function attachView(service: MonitoringService, context: CommandContext, flags: WatchFlags) {
-  const latest = new Map<string, ShownSummary>();
+/** What `attachView` gives back: the rows of the agents, as the service knows them now. */
+export interface View {
+  rows(): AgentRow[];
+}
+
+/**
+ * Shows what the service does: a live table in a terminal (redrawn every cycle, fitted to its
+ * width), plain lines when piped, JSON lines with `--json`. Every agent the service knows is
+ * shown, from its stored summary until it has new output, and with its error when it cannot be
+ * read. `where` says where agents are looked for, for when none is found.
+ */
+export function attachView(
+  service: MonitoringService,
+  context: CommandContext,
+  flags: Pick<WatchFlags, "json">,
+  where: string,
+): View {
   const c = colors(context.rich);
+  const rows = () => service.getAgents().map(rowFromStatus);
   const emit = (type: string, payload: object) =>
     print(context, JSON.stringify({ type, ...payload }));
+  const printed = new Set<string>();
+  const stamp = () => new Date().toISOString();
   service.on("summary", ({ summary }) => {
-    latest.set(summary.instance_id, summary);
+    printed.add(summary.instance_id);
     if (flags.json) emit("summary", { summary });
     else if (!context.rich) print(context, summaryLine(summary));
   });
@@ -57,55 +90,70 @@ export function attachView(service: MonitoringService, context: CommandContext, 
     else if (!context.rich) {
       const before = `${change.previous.activity_state ?? "?"}/${change.previous.on_track_status ?? "?"}`;
       const after = `${change.current.activity_state ?? "?"}/${change.current.on_track_status ?? "?"}`;
-      print(context, `${change.at} ${change.instance_id} changed: ${before} → ${after}`);
+      print(context, oneLine(`${change.at} ${change.instance_id} changed: ${before} → ${after}`));
     }
   });
   service.on("agent_added", ({ instance_id, agent }) => {
     if (flags.json) emit("agent_added", { instance_id, agent });
     else if (!context.rich)
-      print(
-        context,
-        `${new Date().toISOString()} agent added: ${instance_id} (${agent.log_file_path})`,
-      );
+      print(context, oneLine(`${stamp()} agent added: ${instance_id} (${agent.log_file_path})`));
   });
   service.on("agent_removed", ({ instance_id }) => {
-    latest.delete(instance_id);
     if (flags.json) emit("agent_removed", { instance_id });
-    else if (!context.rich)
-      print(context, `${new Date().toISOString()} agent removed: ${instance_id}`);
+    else if (!context.rich) print(context, oneLine(`${stamp()} agent removed: ${instance_id}`));
   });
-  service.on("error", ({ instance_id, error }) => {
-    context.logger.warn({ instance_id, err: error }, error.message);
-  });
+  // Errors need no listener here: the service logs each one as it emits it.
   service.on("cycle", (stats) => {
     if (flags.json) return emit("cycle", { stats });
-    if (!context.rich) return;
+    if (!context.rich) {
+      // Agents with nothing new this time are shown from their stored summary, once.
+      for (const row of rows()) {
+        if (row.summary === null || printed.has(row.id)) continue;
+        printed.add(row.id);
+        print(context, summaryLine(row.summary));
+      }
+      return;
+    }
     const columns = context.io.stdout.columns ?? 120;
-    const footer = c.dim(
-      `cycle ${stats.started_at}: ${stats.agents} agents, ${stats.lines} new lines, ` +
-        `${stats.model_calls} model calls, ${stats.duration_ms.toFixed(0)} ms` +
-        (stats.failures > 0 ? `, ${stats.failures} failed` : ""),
-    );
+    const now = Date.now();
+    const current = rows();
     const table =
-      latest.size === 0
-        ? "waiting for agents' output…"
-        : renderSummaryTable([...latest.values()], { columns, colors: c });
-    context.io.stdout.write(`\u001b[H\u001b[2J${table}\n${footer}\n`);
+      current.length === 0
+        ? `waiting for agents' output in ${where}…`
+        : renderAgentTable(current, { columns, colors: c, now });
+    const footer = [
+      c.dim(
+        fitWidth(
+          `cycle ${stats.started_at}: ${agentCount(stats.agents)}, ${stats.lines} new lines, ` +
+            `${stats.model_calls} model calls, ${stats.duration_ms.toFixed(0)} ms` +
+            (stats.failures > 0 ? `, ${stats.failures} failed` : "") +
+            (stats.behind > 0 ? `, ${stats.behind} behind` : ""),
+          columns,
+        ),
+      ),
+    ];
+    for (const problem of context.logger.problems()) {
+      if (now - problem.at < PROBLEM_SHOWN_MS)
+        footer.push(c.yellow(fitWidth(`⚠ ${problem.text}`, columns)));
+    }
+    context.io.stdout.write(`\u001b[H\u001b[2J${table}\n${footer.join("\n")}\n`);
   });
-  return latest;
+  return { rows };
 }
 
 /** `agentwatch watch`: runs the monitoring service until Ctrl-C (or one cycle with --once). */
 export async function watchCommand(context: CommandContext, flags: WatchFlags): Promise<void> {
   const { service } = await buildService(context, flags);
-  const latest = attachView(service, context, flags);
+  const where = describeWhere(flags, context.config);
+  const view = attachView(service, context, flags, where);
   if (flags.once) {
     try {
       await service.runOnce();
     } finally {
       await service.stop();
     }
-    if (!flags.json && latest.size === 0) print(context, "no agent output found");
+    if (!flags.json && view.rows().length === 0)
+      print(context, `no agent output found in ${where}`);
     return;
   }
   await runUntilSignal(

@@ -32,8 +32,8 @@ function parseMetadata(id: string, text: string): MetadataFields | string {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    return `not valid JSON (${(error as Error).message})`;
+  } catch {
+    return "not valid JSON"; // never the parser's message: it quotes the file's content
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "not a JSON object";
   const record = raw as Record<string, unknown>;
@@ -91,10 +91,10 @@ export function layoutSource(logDir: string): AgentSource {
         .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
         .map((entry) => entry.name)
         .sort();
-      const warnOnce = (id: string, message: string): void => {
+      const warnOnce = (id: string, message: string, level: "info" | "warn" = "warn"): void => {
         if (warned.has(id)) return;
         warned.add(id);
-        context.logger.warn({ instanceId: id, source: name }, message);
+        context.logger[level]({ instanceId: id, source: name }, message);
       };
       const listed = await mapLimit(ids, 64, async (id): Promise<AgentInfo> => {
         const dir = join(instancesDir, id);
@@ -112,7 +112,7 @@ export function layoutSource(logDir: string): AgentSource {
   async function readFields(
     id: string,
     path: string,
-    warnOnce: (id: string, message: string) => void,
+    warnOnce: (id: string, message: string, level?: "info" | "warn") => void,
   ): Promise<MetadataFields> {
     const cached = cache.get(id);
     try {
@@ -131,12 +131,14 @@ export function layoutSource(logDir: string): AgentSource {
       cache.set(id, { mtimeMs: info.mtimeMs, size: info.size, fields: parsed });
       return parsed;
     } catch (error) {
-      warnOnce(
-        id,
-        errnoCode(error) === "ENOENT"
-          ? `agent ${id}: no ${path}; naming the agent by its id`
-          : `agent ${id}: cannot read ${path} (${(error as Error).message}); naming the agent by its id`,
-      );
+      if (errnoCode(error) === "ENOENT") {
+        warnOnce(id, `agent ${id}: no ${path}; naming the agent by its id`, "info");
+      } else {
+        warnOnce(
+          id,
+          `agent ${id}: cannot read ${path} (${(error as Error).message}); naming the agent by its id`,
+        );
+      }
       return cached?.fields ?? fallbackFields(id);
     }
   }
