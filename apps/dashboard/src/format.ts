@@ -1,6 +1,6 @@
-import type { OnTrackStatus } from "@agentwatch/models";
+import { cleanLine } from "./clean-text.js";
 import type { ActivityState } from "./protocol.js";
-import type { Attention } from "./view.js";
+import type { Attention, CardStatus } from "./view.js";
 
 /** A duration in seconds as `42s`, `5m 03s`, `2h 10m` or `3d 4h`. */
 export function formatDuration(seconds: number): string {
@@ -18,16 +18,17 @@ export function formatConfidence(confidence: number | null): string {
   return confidence === null ? "" : `${Math.round(confidence * 100)}%`;
 }
 
-const STATUS_LABELS: Record<OnTrackStatus, string> = {
+const STATUS_LABELS: Record<CardStatus, string> = {
   on_track: "On track",
   drifting: "Drifting",
   off_track: "Off track",
   blocked: "Blocked",
   unknown: "Unknown",
+  exited: "Exited",
 };
 
-/** The label of an on-track status. */
-export function statusLabel(status: OnTrackStatus): string {
+/** The label of an on-track status, or of `exited`. */
+export function statusLabel(status: CardStatus): string {
   return STATUS_LABELS[status];
 }
 
@@ -58,10 +59,13 @@ export function attentionLabel(attention: Attention): string {
   return ATTENTION_LABELS[attention];
 }
 
-/** An ISO time as the local `HH:MM:SS` (with the date when it is not today at `nowMs`). */
+/**
+ * An ISO time as the local `HH:MM:SS` (with the date when it is not today at `nowMs`); a text
+ * that is no time as it is, cleaned.
+ */
 export function formatTime(iso: string, nowMs: number): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+  if (Number.isNaN(date.getTime())) return cleanLine(iso);
   const time = date.toLocaleTimeString(undefined, { hour12: false });
   const today = new Date(nowMs).toDateString() === date.toDateString();
   return today ? time : `${date.toLocaleDateString()} ${time}`;

@@ -1,4 +1,6 @@
 import { fetchHistory } from "./api.js";
+import { summaryText } from "./card-text.js";
+import { cleanLine } from "./clean-text.js";
 import { byId, el, setText } from "./dom.js";
 import { activityLabel, formatConfidence, formatTime, statusLabel } from "./format.js";
 import { HISTORY_LIMIT, mergeNewestFirst } from "./history-list.js";
@@ -36,7 +38,7 @@ export class HistoryPanel {
     this.#entries = [];
     this.#panel.hidden = false;
     this.#panel.dataset.instanceId = id;
-    setText(this.#title, `History of ${name}`);
+    setText(this.#title, `History of ${cleanLine(name)}`);
     setText(this.#status, "Loading…");
     this.#list.replaceChildren();
     try {
@@ -48,7 +50,7 @@ export class HistoryPanel {
       this.#renderList();
     } catch (error) {
       if (this.#id === id)
-        setText(this.#status, `Cannot load the history: ${(error as Error).message}`);
+        setText(this.#status, `Cannot load the history: ${cleanLine((error as Error).message)}`);
     }
   }
 
@@ -69,31 +71,35 @@ export class HistoryPanel {
     const now = Date.now();
     this.#list.replaceChildren(
       ...this.#entries.map((summary) => {
-        const item = el("li", `entry s-${summary.on_track_status}`);
+        const exited = summary.activity_state === "exited";
+        const item = el("li", `entry s-${exited ? "exited" : summary.on_track_status}`);
         const head = el("p", "entry-head");
         head.append(
           el("time", undefined, formatTime(summary.timestamp, now)),
           el(
             "span",
             "entry-status",
-            [
-              statusLabel(summary.on_track_status),
-              formatConfidence(summary.confidence_score),
-              activityLabel(summary.activity_state ?? null),
-            ]
+            (exited
+              ? [statusLabel("exited")]
+              : [
+                  statusLabel(summary.on_track_status),
+                  formatConfidence(summary.confidence_score),
+                  activityLabel(summary.activity_state ?? null),
+                ]
+            )
               .filter((x) => x !== "")
               .join(" · "),
           ),
         );
-        item.append(head, el("p", "entry-activity", summary.current_activity));
-        if (summary.drift_reasons.length > 0) {
+        const text = summaryText(summary);
+        item.append(head, el("p", "entry-activity", text.activity));
+        if (text.prompt !== null) item.append(el("pre", "prompt", text.prompt));
+        if (text.driftReasons.length > 0) {
           const drift = el("ul", "drift");
-          drift.append(...summary.drift_reasons.map((r) => el("li", undefined, r)));
+          drift.append(...text.driftReasons.map((r) => el("li", undefined, r)));
           item.append(drift);
         }
-        if (summary.recommended_action !== null) {
-          item.append(el("p", "action", `→ ${summary.recommended_action}`));
-        }
+        if (text.action !== null) item.append(el("p", "action", `→ ${text.action}`));
         return item;
       }),
     );

@@ -16,6 +16,7 @@ interface CardParts {
   readonly badge: HTMLElement;
   readonly role: HTMLElement;
   readonly activity: HTMLElement;
+  readonly prompt: HTMLElement;
   readonly state: HTMLElement;
   readonly tool: HTMLElement;
   readonly tools: HTMLElement;
@@ -47,6 +48,8 @@ function createCard(id: string, onOpen: (id: string) => void): CardParts {
   const badge = el("p", "badge");
   const role = el("p", "role");
   const activity = el("p", "activity");
+  // A waiting agent's prompt, its lines kept (white-space: pre-wrap), as text.
+  const prompt = el("pre", "prompt");
   const facts = el("dl", "facts");
   const state = fact(facts, "State", "state");
   const tool = fact(facts, "Last tool", "tool");
@@ -56,7 +59,7 @@ function createCard(id: string, onOpen: (id: string) => void): CardParts {
   const action = el("p", "action");
   const strip = el("div", "strip");
   strip.setAttribute("aria-label", "recent statuses, oldest first");
-  root.append(head, badge, role, activity, facts, drift, action, strip);
+  root.append(head, badge, role, activity, prompt, facts, drift, action, strip);
   root.addEventListener("click", () => onOpen(id));
   root.addEventListener("keydown", (event) => {
     if (event.key === "Enter" || event.key === " ") {
@@ -71,6 +74,7 @@ function createCard(id: string, onOpen: (id: string) => void): CardParts {
     badge,
     role,
     activity,
+    prompt,
     state,
     tool,
     tools,
@@ -91,7 +95,8 @@ function fill(parts: CardParts, card: CardView, nowMs: number): void {
   root.classList.toggle("exited", card.exited);
   root.setAttribute("aria-label", `${card.name}: ${statusLabel(card.status)}; open its history`);
   setText(parts.name, card.name);
-  const confidence = formatConfidence(card.confidence);
+  // An exited agent's last confidence is about work that is over: not shown.
+  const confidence = card.exited ? "" : formatConfidence(card.confidence);
   setText(
     parts.status,
     confidence === "" ? statusLabel(card.status) : `${statusLabel(card.status)} · ${confidence}`,
@@ -100,6 +105,8 @@ function fill(parts: CardParts, card: CardView, nowMs: number): void {
   setText(parts.badge, card.attention === null ? "" : attentionLabel(card.attention));
   setText(parts.role, [card.role, card.task].filter((x) => x !== null && x !== "").join(" · "));
   setText(parts.activity, card.currentActivity ?? "No summary yet.");
+  parts.prompt.hidden = card.prompt === null;
+  setText(parts.prompt, card.prompt ?? "");
   setText(parts.state, activityLabel(card.activityState) || "—");
   setText(parts.tool, card.lastTool ?? "—");
   setText(parts.tools, card.recentTools.length > 0 ? card.recentTools.join(", ") : "—");

@@ -1,13 +1,12 @@
 import type { ConnectionState } from "./connection.js";
 import { el, setText } from "./dom.js";
 import { formatDuration, formatTime, statusLabel } from "./format.js";
-import { STATUSES } from "./protocol.js";
 import type { CycleInfo } from "./state.js";
-import type { Counts, Filter } from "./view.js";
+import { CARD_STATUSES, type Counts, type Filter } from "./view.js";
 
 type FilterKey = Filter["status"];
 
-const FILTER_KEYS: readonly FilterKey[] = ["all", "attention", ...STATUSES];
+const FILTER_KEYS: readonly FilterKey[] = ["all", "attention", ...CARD_STATUSES];
 
 function filterLabel(key: FilterKey): string {
   if (key === "all") return "All";

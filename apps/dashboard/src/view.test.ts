@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initialState, reduce } from "./state.js";
 import { at, snapshot, snapshotAgent, summary } from "../test/helpers/fixtures.js";
-import { countCards, idleSeconds, selectCards } from "./view.js";
+import { cardOf, countCards, idleSeconds, selectCards } from "./view.js";
 
 const NOW = Date.parse(at(100));
 
@@ -40,7 +40,8 @@ describe("selectCards", () => {
     const ids = (status: Parameters<typeof selectCards>[1]["status"], query = "") =>
       selectCards(state, { status, query }, NOW).map((c) => c.id);
     expect(ids("drifting")).toEqual(["alpha"]);
-    expect(ids("blocked")).toEqual(["perm", "stuck", "gone"]);
+    expect(ids("blocked")).toEqual(["perm", "stuck"]);
+    expect(ids("exited")).toEqual(["gone"]);
     expect(ids("attention")).toEqual(["perm", "input", "stuck"]);
     expect(ids("all", "ZET")).toEqual(["zeta"]);
     expect(ids("all", "review")).toEqual(["zeta"]); // the role matches too
@@ -67,10 +68,117 @@ describe("countCards", () => {
       on_track: 2,
       drifting: 1,
       off_track: 0,
-      blocked: 3,
+      blocked: 2,
       unknown: 0,
+      exited: 1,
       attention: 3,
       all: 6,
+    });
+  });
+
+  it("counts an exited agent as exited, whatever its last status, live or from a snapshot", () => {
+    // After a restart: only the stored summary, which carries activity_state.
+    let restarted = reduce(initialState, {
+      type: "message",
+      receivedAt: NOW,
+      message: snapshot([summary("done", 90, { activity_state: "exited" })]),
+    });
+    expect(countCards(restarted)).toMatchObject({ on_track: 0, exited: 1, all: 1 });
+    // The monitor lists it, its state not yet restored: the summary's state holds.
+    restarted = reduce(initialState, {
+      type: "message",
+      receivedAt: NOW,
+      message: snapshot(
+        [summary("done", 90, { on_track_status: "drifting", activity_state: "exited" })],
+        [snapshotAgent("done")],
+      ),
+    });
+    expect(countCards(restarted)).toMatchObject({ drifting: 0, exited: 1 });
+    expect(selectCards(restarted, { status: "drifting", query: "" }, NOW)).toEqual([]);
+    // Live: the monitor reports the exit.
+    const live = reduce(state, {
+      type: "message",
+      receivedAt: NOW,
+      message: {
+        v: 1,
+        type: "state_change",
+        instance_id: "zeta",
+        previous: { activity_state: "working", on_track_status: "on_track" },
+        current: { activity_state: "exited", on_track_status: "on_track" },
+        trigger: "exit",
+        at: at(100),
+      },
+    });
+    expect(countCards(live)).toMatchObject({ on_track: 1, exited: 2, all: 6 });
+  });
+});
+
+describe("cardOf", () => {
+  it("says exited for an exited agent, not its last on-track status", () => {
+    const gone = selectCards(state, { status: "all", query: "gone" }, NOW)[0]!;
+    expect(gone).toMatchObject({ status: "exited", exited: true, activityState: "exited" });
+  });
+
+  it("shows a waiting agent's prompt once, its lines kept", () => {
+    const prompt =
+      "Bash command\n  rm -rf node_modules\nDo you want to proceed?\n❯ 1. Yes\n  2. No";
+    const line = prompt.replace(/\s+/g, " ");
+    const entry = reduce(initialState, {
+      type: "message",
+      receivedAt: NOW,
+      message: snapshot([
+        summary("p", 90, {
+          activity_state: "waiting_permission",
+          on_track_status: "blocked",
+          current_activity: `Waiting for permission: ${line}`,
+          drift_reasons: [`waiting for permission: ${line}`],
+          recommended_action: `Approve or deny the agent's request: ${prompt}`,
+        }),
+      ]),
+    }).agents.get("p")!;
+    const card = cardOf(entry, NOW, 0);
+    expect(card).toMatchObject({
+      currentActivity: "Waiting for permission",
+      prompt,
+      driftReasons: [],
+      recommendedAction: "Approve or deny the agent's request",
+    });
+    const shown = [card.currentActivity, card.prompt, ...card.driftReasons, card.recommendedAction];
+    expect(shown.join("\n").split("rm -rf node_modules")).toHaveLength(2);
+  });
+
+  it("shows every text from the server without control characters or escape sequences", () => {
+    const entry = reduce(initialState, {
+      type: "message",
+      receivedAt: NOW,
+      message: snapshot(
+        [
+          summary("n", 90, {
+            current_activity: "Copying \u001b]52;c;ZXZpbA==\u0007the token\u001b[2J now",
+            last_tool_used: "Bash\u001b[K",
+            recent_tools: ["Read\u0008", "Bash"],
+            drift_reasons: ["\u001b[1mbold\u001b[0m"],
+            recommended_action: "Check\u001b]0;title\u001b\\ it\u0007",
+          }),
+        ],
+        [
+          snapshotAgent("n", {
+            instance_name: "n\u001b[31m!",
+            role: "dev\r\nops",
+            assigned_task: "a\u0085b",
+          }),
+        ],
+      ),
+    }).agents.get("n")!;
+    expect(cardOf(entry, NOW, 0)).toMatchObject({
+      name: "n!",
+      role: "dev ops",
+      task: "ab",
+      currentActivity: "Copying the token now",
+      lastTool: "Bash",
+      recentTools: ["Read", "Bash"],
+      driftReasons: ["bold"],
+      recommendedAction: "Check it",
     });
   });
 });

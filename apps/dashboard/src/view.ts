@@ -1,26 +1,40 @@
 import type { OnTrackStatus } from "@agentwatch/models";
+import { summaryText } from "./card-text.js";
+import { cleanLine } from "./clean-text.js";
 import { type ActivityState, STATUSES } from "./protocol.js";
 import type { AgentEntry, DashboardState, StatusPoint } from "./state.js";
+
+/**
+ * What a card is counted and filtered as: its on-track status while the agent runs, `exited`
+ * once it exited (whatever its last status was).
+ */
+export type CardStatus = OnTrackStatus | "exited";
+
+/** Every card status, in the header's order. */
+export const CARD_STATUSES: readonly CardStatus[] = [...STATUSES, "exited"];
 
 /** Why a card stands out at the top: the agent waits for someone. */
 export type Attention = "waiting_permission" | "waiting_input" | "blocked";
 
 /** Which cards to show: a status, those needing attention, or all; and a name search. */
 export interface Filter {
-  readonly status: OnTrackStatus | "attention" | "all";
+  readonly status: CardStatus | "attention" | "all";
   readonly query: string;
 }
 
-/** What one card shows. */
+/** What one card shows; every text from the server is clean (see clean-text.ts). */
 export interface CardView {
   readonly id: string;
   readonly name: string;
   readonly role: string | null;
   readonly task: string | null;
-  readonly status: OnTrackStatus;
+  readonly status: CardStatus;
   readonly activityState: ActivityState | null;
   readonly confidence: number | null;
+  /** What the agent does, one line; null before its first summary. */
   readonly currentActivity: string | null;
+  /** The prompt a waiting agent shows, its lines kept, shown once (see card-text.ts); or null. */
+  readonly prompt: string | null;
   readonly lastTool: string | null;
   readonly recentTools: readonly string[];
   /** Seconds since the agent's last output, now; null when unknown or exited. */
@@ -35,7 +49,7 @@ export interface CardView {
 }
 
 /** Counts shown in the header. */
-export type Counts = Record<OnTrackStatus | "attention" | "all", number>;
+export type Counts = Record<CardStatus | "attention" | "all", number>;
 
 const ATTENTION_ORDER: readonly Attention[] = ["waiting_permission", "waiting_input", "blocked"];
 
@@ -48,9 +62,13 @@ export function attentionOf(entry: AgentEntry): Attention | null {
   return null;
 }
 
-function statusOf(entry: AgentEntry): OnTrackStatus {
+function statusOf(entry: AgentEntry): CardStatus {
+  if (entry.activity_state === "exited") return "exited";
   return entry.on_track_status ?? entry.summary?.on_track_status ?? "unknown";
 }
+
+const optionalLine = (text: string | null | undefined): string | null =>
+  text === null || text === undefined ? null : cleanLine(text);
 
 /**
  * Seconds since the agent last wrote output, at local time `nowMs`: the summary's measure plus
@@ -67,20 +85,22 @@ export function idleSeconds(entry: AgentEntry, nowMs: number, offsetMs: number):
 /** The card of one agent at `nowMs`. */
 export function cardOf(entry: AgentEntry, nowMs: number, offsetMs: number): CardView {
   const s = entry.summary;
+  const text = s === null ? null : summaryText(s);
   return {
     id: entry.id,
-    name: entry.info?.instance_name ?? s?.instance_name ?? entry.id,
-    role: entry.info?.role ?? s?.role ?? null,
-    task: entry.info?.assigned_task ?? s?.assigned_task ?? null,
+    name: cleanLine(entry.info?.instance_name ?? s?.instance_name ?? entry.id),
+    role: optionalLine(entry.info?.role ?? s?.role),
+    task: optionalLine(entry.info?.assigned_task ?? s?.assigned_task),
     status: statusOf(entry),
     activityState: entry.activity_state,
     confidence: s?.confidence_score ?? null,
-    currentActivity: s?.current_activity ?? null,
-    lastTool: s?.last_tool_used ?? null,
-    recentTools: s?.recent_tools ?? [],
+    currentActivity: text?.activity ?? null,
+    prompt: text?.prompt ?? null,
+    lastTool: optionalLine(s?.last_tool_used),
+    recentTools: (s?.recent_tools ?? []).map(cleanLine),
     idleSeconds: idleSeconds(entry, nowMs, offsetMs),
-    driftReasons: s?.drift_reasons ?? [],
-    recommendedAction: s?.recommended_action ?? null,
+    driftReasons: text?.driftReasons ?? [],
+    recommendedAction: text?.action ?? null,
     statuses: entry.statuses,
     attention: attentionOf(entry),
     exited: entry.activity_state === "exited",
@@ -117,9 +137,14 @@ export function selectCards(state: DashboardState, filter: Filter, nowMs: number
     .sort(compareCards);
 }
 
-/** How many agents have each status, need attention, and in all (the search does not apply). */
+/**
+ * How many agents have each status (exited agents as exited), need attention, and in all (the
+ * search does not apply).
+ */
 export function countCards(state: DashboardState): Counts {
-  const counts = Object.fromEntries([...STATUSES, "attention", "all"].map((k) => [k, 0])) as Counts;
+  const counts = Object.fromEntries(
+    [...CARD_STATUSES, "attention", "all"].map((k) => [k, 0]),
+  ) as Counts;
   for (const entry of state.agents.values()) {
     counts.all++;
     counts[statusOf(entry)]++;

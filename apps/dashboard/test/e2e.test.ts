@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIM_AGENTS, logPathOf } from "@agentwatch/agent-sim";
+import { buildDashboard } from "./helpers/build-dashboard.js";
 import { CHROMIUM_ARGS, chromiumPath } from "./helpers/chromium.js";
 import { type ServeProcess, startServe } from "./helpers/serve-process.js";
 import { PERMISSION_PROMPT, writeWorkspace } from "./helpers/workspace.js";
@@ -21,11 +21,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "agentwatch-e2e-"));
   const dashboardDir = join(root, "dashboard");
-  await build({
-    configFile: join(APP_DIR, "vite.config.ts"),
-    logLevel: "warn",
-    build: { outDir: dashboardDir, emptyOutDir: true },
-  });
+  await buildDashboard(dashboardDir);
   const logDir = join(root, "logs");
   await writeWorkspace(logDir, SIM_AGENTS, 60);
   serve = await startServe([
@@ -84,6 +80,15 @@ describe("the dashboard in Chromium", () => {
       .poll(() => first.getAttribute("data-instance-id"), { timeout: 20_000 })
       .toBe("db-migrator");
     expect(await first.getAttribute("data-activity")).toBe("waiting_permission");
+    // Its prompt, which the summary holds in three fields, is shown once, line by line.
+    await first.locator(".prompt").waitFor({ timeout: 20_000 });
+    const migration = await first.locator(".prompt").innerText();
+    expect(migration.split("\n")).toEqual([
+      "Bash command",
+      expect.stringContaining("migrations/0045_email_verified.sql"),
+      "Do you want to proceed?",
+    ]);
+    expect((await first.innerText()).split("0045_email_verified.sql")).toHaveLength(2);
     expect(await page.locator("#health").textContent()).toContain("last cycle");
 
     const card = page.locator('.card[data-instance-id="backend-dev"]');
@@ -93,6 +98,10 @@ describe("the dashboard in Chromium", () => {
       .locator('.card[data-instance-id="backend-dev"][data-activity="waiting_permission"]')
       .waitFor({ timeout: 20_000 });
     await expect.poll(() => card.locator(".badge").textContent()).toBe("Waiting for permission");
+    await expect
+      .poll(() => card.locator(".prompt").innerText(), { timeout: 20_000 })
+      .toContain("git push --force origin main\n");
+    expect((await card.innerText()).split("git push --force origin main")).toHaveLength(2);
     expect(await card.evaluate((e) => e.classList.contains("attention"))).toBe(true);
     // Both waiting agents are at the top, by name.
     const order = await page

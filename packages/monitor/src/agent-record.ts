@@ -64,7 +64,8 @@ export function summaryActivityState(summary: AgentSummary | null): ActivityStat
 
 /**
  * The summary stored when an agent exits: its previous summary carried forward (or a minimal one
- * from its context), with `activity_state: "exited"`, a fresh timestamp and the reason.
+ * from its context), with `activity_state: "exited"`, a fresh timestamp, the reason, and no
+ * recommended action (a prompt it waited at went with it).
  */
 export function exitedSummary(
   record: AgentRecord,
@@ -93,7 +94,8 @@ export function exitedSummary(
     idle_duration_seconds: idleSeconds,
     drift_reasons: previous?.drift_reasons ?? [],
     alignment_keywords: previous?.alignment_keywords ?? [],
-    recommended_action: previous?.recommended_action ?? null,
+    // A prompt it was waiting at, and what to do about it, went with it.
+    recommended_action: null,
     activity_state: "exited",
   };
 }

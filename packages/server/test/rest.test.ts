@@ -120,6 +120,7 @@ describe("/healthz", () => {
       model_calls: 1,
       failures: 0,
       skipped_slots: 0,
+      behind: 0,
     };
     service.emit("cycle", cycle);
     const ok = json<HealthBody>(await http(url, "/healthz"));
@@ -184,6 +185,7 @@ describe("/metrics", () => {
       model_calls: 2,
       failures: 1,
       skipped_slots: 0,
+      behind: 0,
     });
     service.emit("summary", { summary: summary("a", at(11)) });
     const answer = await http(url, "/metrics");
@@ -230,6 +232,7 @@ describe("/metrics", () => {
         model_calls: calls,
         failures: 0,
         skipped_slots: 0,
+        behind: 0,
       });
     }
     const text = (await http(url, "/metrics")).body;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { MonitoredSummary } from "@agentwatch/monitor";
 import type { SummaryStore } from "@agentwatch/summary-store";
 import { type ServerMessage, type SummaryReader } from "../src/index.js";
-import { connect, ofType } from "./helpers/clients.js";
+import { connect, http, json, ofType } from "./helpers/clients.js";
 import { FakeService, agentStatus, at, summary } from "./helpers/fake-service.js";
 import { Harness, eventually } from "./helpers/harness.js";
 
@@ -86,6 +87,7 @@ describe("WebSocket /ws/agent_summaries", () => {
       model_calls: 1,
       failures: 0,
       skipped_slots: 0,
+      behind: 0,
     });
     service.emit("agent_removed", { instance_id: "x", agent: info, at: at(301) });
     for (const client of clients) {
@@ -131,6 +133,27 @@ describe("WebSocket /ws/agent_summaries", () => {
       ["c", null],
     ]);
     expect(snapshot.agents[0]).not.toHaveProperty("log_file_path");
+  });
+
+  it("carries a stored summary's activity_state into the snapshot and the REST list after a restart", async () => {
+    // A restarted server: the monitor has not seen the agent (it exited before), only the store
+    // has its summary, with activity_state as the extra field the monitor wrote.
+    const { url, wsUrl, store } = await harness.start({ service: new FakeService() });
+    await store.write(summary("gone", at(3), { activity_state: "exited" }));
+    await store.write(summary("asks", at(4), { activity_state: "waiting_input" }));
+    const client = await connect(wsUrl);
+    await client.until((m) => m.length >= 1);
+    const snapshot = ofType(client.messages, "snapshot")[0]!;
+    expect(snapshot.agents).toEqual([]);
+    expect(snapshot.summaries.map((s) => [s.instance_id, s.activity_state])).toEqual([
+      ["asks", "waiting_input"],
+      ["gone", "exited"],
+    ]);
+    const list = json<{ summaries: MonitoredSummary[] }>(await http(url, "/api/summaries"));
+    expect(list.summaries.map((s) => [s.instance_id, s.activity_state])).toEqual([
+      ["asks", "waiting_input"],
+      ["gone", "exited"],
+    ]);
   });
 
   it("answers a client ping with pong and a malformed message with an error, staying open", async () => {

@@ -67,6 +67,8 @@ export function agentStatus(
     exited_at: null,
     failures: 0,
     retry_at: null,
+    last_error: null,
+    lag: null,
   };
 }
 
