@@ -7,6 +7,9 @@ import { demoCommand } from "./commands/demo.js";
 import { positionsListCommand, positionsResetCommand } from "./commands/positions.js";
 import { statusCommand } from "./commands/status.js";
 import { tailCommand } from "./commands/tail.js";
+import { tmuxDetachCommand, tmuxPanesCommand } from "./commands/tmux.js";
+import type { SourceFlags } from "./sources.js";
+import { withFoundDirs } from "./state-home.js";
 import { serveCommand } from "./commands/serve.js";
 import { watchCommand } from "./commands/watch.js";
 
@@ -42,22 +45,53 @@ function number(flag: string, options: { integer?: boolean; min: number; max?: n
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The flags that say where agents are: `--logs`, `--agents`, `--log-dir`. */
+/** The flags that name a tmux server. */
+function tmuxServerOption(command: Command): Command {
+  return command.option(
+    "--tmux-socket <name|path>",
+    "the tmux server: a socket name (as tmux -L takes it) or a path (-S); default: the one $TMUX names, else tmux's default",
+  );
+}
+
+/** The flags that say where agents are: tmux panes, `--logs`, `--agents`, `--log-dir`. */
 function sourceOptions(command: Command): Command {
-  return command
-    .option(
-      "--logs <glob>",
-      "watch log files matching a glob; instance id = parent directory name (repeatable)",
-      collect,
-    )
-    .option(
-      "--agents <file>",
-      "a JSON file listing agents (instance_id, instance_name, role, assigned_task, log_file_path …)",
-    )
-    .option(
-      "--log-dir <dir>",
-      "the orchestrator's log directory (<dir>/instances/<id>/tmux_output.log); default log_dir",
-    );
+  return tmuxServerOption(
+    command
+      .option(
+        "--tmux",
+        "watch the panes of the tmux server that run an agent (the default when no other source is given, a tmux server runs and the orchestrator's log directory does not exist); a pane is an agent when a process in it runs claude, codex, aider, gemini or opencode",
+        false,
+      )
+      .option(
+        "--tmux-session <name>",
+        "also watch every pane of this tmux session, whatever it runs (repeatable)",
+        collect,
+      )
+      .option(
+        "--tmux-pane <id>",
+        "also watch this tmux pane (%12), whatever it runs (repeatable)",
+        collect,
+      )
+      .option("--tmux-all", "watch every pane of the tmux server", false)
+      .option(
+        "--agent-command <name>",
+        "a program that makes a pane an agent when it runs there, besides the known ones (repeatable)",
+        collect,
+      )
+      .option(
+        "--logs <glob>",
+        "watch log files matching a glob, one agent per file named by the file (repeatable)",
+        collect,
+      )
+      .option(
+        "--agents <file>",
+        "a JSON file listing agents (instance_id, instance_name, role, assigned_task, log_file_path …)",
+      )
+      .option(
+        "--log-dir <dir>",
+        "the orchestrator's log directory (<dir>/instances/<id>/tmux_output.log); default log_dir",
+      ),
+  );
 }
 
 /** The flags of commands that run the monitoring service: its sources, interval and judge. */
@@ -110,17 +144,16 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
         "run the monitoring service: a live table in a terminal, one line per summary when piped",
       )
       .option("--once", "run one cycle, print what it found, and exit", false)
-      .option("--json", "print events as JSON lines", false),
+      .option("--json", "print events as JSON lines", false)
+      .option("--keep-capture", "leave the tmux pipes agentwatch attached when it stops", false),
   ).action(
     async (
-      flags: {
-        logs?: string[];
-        agents?: string;
-        logDir?: string;
+      flags: SourceFlags & {
         interval?: number;
         once: boolean;
         json: boolean;
         offline: boolean;
+        keepCapture: boolean;
         duration?: number;
       },
       command: Command,
@@ -151,13 +184,12 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
       .option(
         "--dashboard-dir <dir>",
         "serve the dashboard from this build instead of the bundled one",
-      ),
+      )
+      .option("--keep-capture", "leave the tmux pipes agentwatch attached when it stops", false),
   ).action(
     async (
-      flags: {
-        logs?: string[];
-        agents?: string;
-        logDir?: string;
+      flags: SourceFlags & {
+        keepCapture: boolean;
         host?: string;
         port?: number;
         token?: string;
@@ -189,7 +221,7 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
     .description("the latest summary of every agent in the summary dir")
     .option("--json", "print them as a JSON array", false)
     .action(async (flags: { json: boolean }, command: Command) => {
-      await statusCommand(await commandContext(globals(command), io), flags);
+      await statusCommand(await withFoundDirs(await commandContext(globals(command), io)), flags);
     });
 
   sourceOptions(
@@ -206,7 +238,7 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
   ).action(
     async (
       instance: string,
-      flags: { logs?: string[]; agents?: string; logDir?: string; lines: number; follow: boolean },
+      flags: SourceFlags & { lines: number; follow: boolean },
       command: Command,
     ) => {
       const context = await commandContext(globals(command), io);
@@ -214,20 +246,48 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
     },
   );
 
+  const tmux = program
+    .command("tmux")
+    .description("the tmux panes agentwatch finds, and the pipes it attached to capture them");
+  sourceOptions(
+    tmux
+      .command("panes", { isDefault: true })
+      .description("every pane of the tmux server, whether it is an agent, and why"),
+  )
+    .option("--json", "print them as JSON", false)
+    .action(async (flags: SourceFlags & { json: boolean }, command: Command) => {
+      await tmuxPanesCommand(await commandContext(globals(command), io), flags);
+    });
+  tmuxServerOption(
+    tmux
+      .command("detach")
+      .description(
+        "remove the pipes agentwatch attached to tmux panes (and nothing else); their capture files stay",
+      ),
+  ).action(async (flags: SourceFlags, command: Command) => {
+    await tmuxDetachCommand(await commandContext(globals(command), io), flags);
+  });
+
   const positions = program.command("positions").description("the saved read positions");
   positions
     .command("list", { isDefault: true })
     .description("list every saved position")
     .option("--json", "print them as JSON", false)
     .action(async (flags: { json: boolean }, command: Command) => {
-      await positionsListCommand(await commandContext(globals(command), io), flags);
+      await positionsListCommand(
+        await withFoundDirs(await commandContext(globals(command), io)),
+        flags,
+      );
     });
   positions
     .command("reset")
     .description("forget an agent's positions, so its logs are read from the start")
     .argument("<instance>", "the agent's instance id")
     .action(async (instance: string, _flags: object, command: Command) => {
-      await positionsResetCommand(await commandContext(globals(command), io), instance);
+      await positionsResetCommand(
+        await withFoundDirs(await commandContext(globals(command), io)),
+        instance,
+      );
     });
 
   program

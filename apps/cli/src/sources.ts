@@ -8,30 +8,153 @@ import {
   layoutSource,
 } from "@agentwatch/monitor";
 import type { MonitoringConfig } from "@agentwatch/config";
+import {
+  DEFAULT_AGENT_COMMANDS,
+  TmuxClient,
+  type TmuxServerOptions,
+  type TmuxSource,
+  tmuxSource,
+} from "@agentwatch/tmux";
 import { oneLine } from "@agentwatch/term-ui";
+import type { CliIO, CommandContext } from "./context.js";
 import { CliError } from "./errors.js";
 
-/** Where agents come from, as flags say: `--logs` (repeatable), `--agents`, `--log-dir`. */
+/** Where agents come from, as flags say. */
 export interface SourceFlags {
   readonly logs?: readonly string[] | undefined;
   readonly agents?: string | undefined;
   readonly logDir?: string | undefined;
+  readonly tmux?: boolean | undefined;
+  readonly tmuxSession?: readonly string[] | undefined;
+  readonly tmuxPane?: readonly string[] | undefined;
+  readonly tmuxAll?: boolean | undefined;
+  readonly tmuxSocket?: string | undefined;
+  readonly agentCommand?: readonly string[] | undefined;
 }
 
-/** The agent source the flags describe; the original layout under `log_dir` when none is given. */
-export function sourceFromFlags(flags: SourceFlags, config: MonitoringConfig): AgentSource {
+/** The tmux server the flags name. */
+export function tmuxServer(flags: SourceFlags, env: CliIO["env"]): TmuxServerOptions {
+  const socket = flags.tmuxSocket;
+  const named =
+    socket === undefined
+      ? {}
+      : socket.includes("/")
+        ? { socketPath: socket }
+        : { socketName: socket };
+  return { ...named, env: { ...env } };
+}
+
+/** Whether the flags ask for the tmux source. */
+function wantsTmux(flags: SourceFlags): boolean {
+  return (
+    flags.tmux === true ||
+    flags.tmuxAll === true ||
+    (flags.tmuxSession ?? []).length > 0 ||
+    (flags.tmuxPane ?? []).length > 0
+  );
+}
+
+/** Whether any flag names a source. */
+function namesSource(flags: SourceFlags): boolean {
+  return (
+    wantsTmux(flags) ||
+    (flags.logs ?? []).length > 0 ||
+    flags.agents !== undefined ||
+    flags.logDir !== undefined
+  );
+}
+
+/** Where the agents come from, as decided from the flags and what is there. */
+export interface SourcePlan {
+  readonly source: AgentSource;
+  /** The tmux source, when it is one of them (to detach its pipes at the end). */
+  readonly tmux: TmuxSource | undefined;
+  /** Whether the only source is the original orchestrator's layout (which keeps the seed's dirs). */
+  readonly layoutOnly: boolean;
+  /** The flags with the default made explicit (`tmux: true` when tmux was chosen by default). */
+  readonly flags: SourceFlags;
+}
+
+/**
+ * Decides where agents come from. With no source flag: the orchestrator's layout under `log_dir`
+ * when its `instances/` exists, else the tmux panes when a tmux server runs, else the layout (to
+ * say where it looked). Call {@link withOwnDirs} with the result before building the source.
+ */
+export async function planSources(
+  flags: SourceFlags,
+  context: CommandContext,
+): Promise<Omit<SourcePlan, "source" | "tmux">> {
+  if (namesSource(flags)) {
+    const layoutOnly =
+      flags.logDir !== undefined &&
+      !wantsTmux(flags) &&
+      (flags.logs ?? []).length === 0 &&
+      flags.agents === undefined;
+    return { layoutOnly, flags };
+  }
+  const layout = join(resolve(context.config.log_dir), "instances");
+  if (!(await isDirectory(layout)) && (await tmuxRuns(flags, context.io.env))) {
+    return { layoutOnly: false, flags: { ...flags, tmux: true } };
+  }
+  return { layoutOnly: true, flags };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function tmuxRuns(flags: SourceFlags, env: CliIO["env"]): Promise<boolean> {
+  try {
+    await new TmuxClient(tmuxServer(flags, env)).run("list-sessions");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The agent source the (planned) flags describe. */
+export function buildSource(
+  flags: SourceFlags,
+  context: CommandContext,
+): { source: AgentSource; tmux: TmuxSource | undefined } {
+  const config = context.config;
   const sources: AgentSource[] = [];
+  let tmux: TmuxSource | undefined;
+  if (wantsTmux(flags)) {
+    tmux = tmuxSource({
+      server: tmuxServer(flags, context.io.env),
+      captureDir: join(config.state_dir, "tmux"),
+      agentCommands:
+        (flags.agentCommand ?? []).length > 0
+          ? [...DEFAULT_AGENT_COMMANDS, ...(flags.agentCommand ?? [])]
+          : undefined,
+      sessions: flags.tmuxSession,
+      panes: flags.tmuxPane,
+      all: flags.tmuxAll,
+      logger: context.logger,
+    });
+    sources.push(tmux);
+  }
   for (const pattern of flags.logs ?? []) sources.push(globSource(pattern));
   if (flags.agents !== undefined) sources.push(agentsFileSource(flags.agents));
   if (flags.logDir !== undefined || sources.length === 0) {
     sources.push(layoutSource(flags.logDir ?? config.log_dir));
   }
-  return sources.length === 1 ? sources[0]! : combineSources(...sources);
+  return { source: sources.length === 1 ? sources[0]! : combineSources(...sources), tmux };
 }
 
 /** Where agentwatch looks for agents, as a person reads it: for "found nothing in …". */
 export function describeWhere(flags: SourceFlags, config: MonitoringConfig): string {
   const places: string[] = [];
+  if (wantsTmux(flags)) {
+    places.push(
+      `the panes of the tmux server${flags.tmuxSocket === undefined ? "" : ` ${flags.tmuxSocket}`} that run ${[...DEFAULT_AGENT_COMMANDS, ...(flags.agentCommand ?? [])].join(", ")}`,
+    );
+  }
   for (const pattern of flags.logs ?? []) places.push(`logs matching ${pattern}`);
   if (flags.agents !== undefined) places.push(`the agents listed in ${resolve(flags.agents)}`);
   if (flags.logDir !== undefined || places.length === 0) {
@@ -71,7 +194,7 @@ export async function checkSources(
     }
   }
   const named = flags.logDir !== undefined;
-  const usesLayout = named || ((flags.logs ?? []).length === 0 && flags.agents === undefined);
+  const usesLayout = named || !namesSource(flags);
   if (!usesLayout || (!named && !options.once)) return;
   const dir = resolve(flags.logDir ?? config.log_dir);
   const kind = await kindOf(dir);

@@ -7,7 +7,7 @@ import { type CommandContext, commandContext, type GlobalFlags, print } from "..
 import { selfCommand, shellQuote } from "../self-command.js";
 import { renderAgentTable, summaryLine } from "../summary-view.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
-import { attachView, buildService } from "./watch.js";
+import { attachView, buildService, prepare } from "./watch.js";
 
 /** Flags of `agentwatch demo`. */
 export interface DemoFlags {
@@ -54,7 +54,8 @@ export async function demoCommand(
     if (failed !== undefined) throw failed.reason;
     if (!context.rich)
       print(context, `workspace ${workspace}: ${agents.length} simulated agents (run ${run})`);
-    const { service } = await buildService(context, { offline: flags.offline });
+    const prepared = await prepare(context, { logDir: workspace }, { once: false });
+    const { service } = await buildService(prepared, { offline: flags.offline });
     const view = attachView(service, context, { json: false }, `the demo workspace ${workspace}`);
     await runUntilSignal(
       async (signal) => {

@@ -5,10 +5,8 @@ import { createServer } from "@agentwatch/server";
 import { SummaryStore } from "@agentwatch/summary-store";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
-import { prepareDirectories } from "../directories.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
-import { checkSources } from "../sources.js";
-import { type WatchFlags, buildService } from "./watch.js";
+import { type WatchFlags, buildService, prepare, releaseCapture } from "./watch.js";
 
 /** The built dashboard (`@agentwatch/dashboard`'s `dist`). */
 function bundledDashboardDir(): string {
@@ -21,19 +19,19 @@ function bundledDashboardDir(): string {
  * port. Prints `listening on http://HOST:PORT` once it accepts connections, and runs until Ctrl-C.
  */
 export async function serveCommand(
-  context: CommandContext,
+  base: CommandContext,
   flags: WatchFlags & { dashboardDir?: string | undefined },
 ): Promise<void> {
-  // The tracker is opened here (the server reports positions), so the checks come first.
-  await checkSources(flags, context.config, { once: false });
-  await prepareDirectories(context.config);
+  const prepared = await prepare(base, flags, { once: false });
+  const { context } = prepared;
+  // The tracker is opened here: the server reports positions too.
   let tracker: PositionTracker;
   try {
     tracker = await PositionTracker.open(context.config.state_dir, { logger: context.logger });
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
-  const { service, generator } = await buildService(context, flags, { tracker });
+  const { service, generator, tmux } = await buildService(prepared, flags, { tracker });
   const store = new SummaryStore(context.config.summary_dir, { logger: context.logger });
   const server = createServer({
     service,
@@ -61,6 +59,7 @@ export async function serveCommand(
       );
       await server.close();
       await service.stop({ timeoutMs: 10_000 });
+      await releaseCapture(context, tmux, flags.keepCapture === true);
     },
     { stopOn: context.io.gone },
   );

@@ -5,7 +5,8 @@ import { InMemoryPositionStore } from "@agentwatch/models";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
-import { type SourceFlags, sourceFromFlags } from "../sources.js";
+import { type SourceFlags, buildSource, planSources } from "../sources.js";
+import { withFoundDirs, withOwnDirs } from "../state-home.js";
 
 /** Raw lines read per line shown at first, and at most. */
 const RAW_PER_SHOWN = 8;
@@ -23,11 +24,13 @@ export interface TailFlags extends SourceFlags {
  * it comes. Reads with its own in-memory positions, so the monitor's saved positions are untouched.
  */
 export async function tailCommand(
-  context: CommandContext,
+  base: CommandContext,
   instanceId: string,
   flags: TailFlags,
 ): Promise<void> {
-  const source = sourceFromFlags(flags, context.config);
+  const plan = await planSources(flags, base);
+  const context = plan.layoutOnly ? await withFoundDirs(base) : withOwnDirs(base);
+  const { source } = buildSource(plan.flags, context);
   const problems: string[] = [];
   const agents = await source.list({
     logger: context.logger,

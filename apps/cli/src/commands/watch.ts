@@ -4,13 +4,21 @@ import {
   createMonitoringService,
 } from "@agentwatch/monitor";
 import type { SummaryGenerator } from "@agentwatch/summarizer";
+import type { TmuxSource } from "@agentwatch/tmux";
 import { colors, fitWidth, oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { prepareDirectories } from "../directories.js";
 import { createGenerator } from "../generator.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
-import { type SourceFlags, checkSources, describeWhere, sourceFromFlags } from "../sources.js";
+import {
+  type SourceFlags,
+  buildSource,
+  checkSources,
+  describeWhere,
+  planSources,
+} from "../sources.js";
+import { withOwnDirs } from "../state-home.js";
 import {
   type AgentRow,
   agentCount,
@@ -26,34 +34,78 @@ export interface WatchFlags extends SourceFlags {
   readonly offline: boolean;
   /** Stop after this many seconds (for demos and scripts); run until a signal when absent. */
   readonly durationSeconds?: number | undefined;
+  /** Leave the tmux pipes attached when stopping. */
+  readonly keepCapture?: boolean | undefined;
 }
 
 /** Problems shown under the live table for this long after they were told. */
 const PROBLEM_SHOWN_MS = 10 * 60_000;
 
+/** What `prepare` decided: the context (with the directories for the sources) and the sources. */
+export interface Prepared {
+  readonly context: CommandContext;
+  /** The flags with the default source made explicit. */
+  readonly flags: SourceFlags;
+}
+
 /**
- * Builds the service for `watch`, `serve` and `demo`, after checking what the flags name (a
- * missing agents file or log directory) and that the summary and state directories can be used;
- * every setup failure is a one-line error (exit 1).
+ * Decides where agents come from (see `planSources`), moves state and summaries to agentwatch's
+ * own state directory unless only the orchestrator's layout is watched, checks what the flags
+ * name (a missing agents file or log directory) and that the directories can be used. Every
+ * failure is a one-line error (exit 1).
  */
-export async function buildService(
+export async function prepare(
   context: CommandContext,
-  flags: Pick<WatchFlags, "offline" | "logs" | "agents" | "logDir"> & { once?: boolean },
+  flags: SourceFlags,
+  options: { once: boolean },
+): Promise<Prepared> {
+  const plan = await planSources(flags, context);
+  const ready = plan.layoutOnly ? context : withOwnDirs(context);
+  await checkSources(plan.flags, ready.config, options);
+  await prepareDirectories(ready.config);
+  return { context: ready, flags: plan.flags };
+}
+
+/** Builds the service for `watch`, `serve` and `demo` from what `prepare` decided. */
+export async function buildService(
+  prepared: Prepared,
+  flags: Pick<WatchFlags, "offline">,
   parts: Pick<MonitoringServiceOverrides, "tracker"> = {},
-): Promise<{ service: MonitoringService; generator: SummaryGenerator }> {
-  await checkSources(flags, context.config, { once: flags.once === true });
-  if (parts.tracker === undefined) await prepareDirectories(context.config);
+): Promise<{
+  service: MonitoringService;
+  generator: SummaryGenerator;
+  tmux: TmuxSource | undefined;
+}> {
+  const { context } = prepared;
   const generator = createGenerator(context, { offline: flags.offline });
+  const { source, tmux } = buildSource(prepared.flags, context);
   try {
     const service = await createMonitoringService(context.config, {
       ...parts,
       generator,
-      source: sourceFromFlags(flags, context.config),
+      source,
       logger: context.logger,
     });
-    return { service, generator };
+    return { service, generator, tmux };
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
+  }
+}
+
+/** After a clean stop: the tmux pipes agentwatch attached are removed, unless kept. */
+export async function releaseCapture(
+  context: CommandContext,
+  tmux: TmuxSource | undefined,
+  keep: boolean,
+): Promise<void> {
+  if (tmux === undefined || keep) return;
+  try {
+    await tmux.detach({ onlyMine: true });
+  } catch (error) {
+    context.logger.warn(
+      { err: error },
+      `cannot remove the tmux pipes agentwatch attached: ${(error as Error).message}; run agentwatch tmux detach`,
+    );
   }
 }
 
@@ -142,9 +194,11 @@ export function attachView(
 }
 
 /** `agentwatch watch`: runs the monitoring service until Ctrl-C (or one cycle with --once). */
-export async function watchCommand(context: CommandContext, flags: WatchFlags): Promise<void> {
-  const { service } = await buildService(context, flags);
-  const where = describeWhere(flags, context.config);
+export async function watchCommand(base: CommandContext, flags: WatchFlags): Promise<void> {
+  const prepared = await prepare(base, flags, { once: flags.once });
+  const { context } = prepared;
+  const { service, tmux } = await buildService(prepared, flags);
+  const where = describeWhere(prepared.flags, context.config);
   const view = attachView(service, context, flags, where);
   if (flags.once) {
     try {
@@ -152,6 +206,8 @@ export async function watchCommand(context: CommandContext, flags: WatchFlags): 
     } finally {
       await service.stop();
     }
+    // One look is not a watch: the pipes stay only when asked to.
+    await releaseCapture(context, tmux, flags.keepCapture === true);
     if (!flags.json && view.rows().length === 0)
       print(context, `no agent output found in ${where}`);
     return;
@@ -168,6 +224,7 @@ export async function watchCommand(context: CommandContext, flags: WatchFlags): 
         context.logger.warn(
           "the cycle in flight did not finish within 10 s; its remaining agents are read again next time",
         );
+      await releaseCapture(context, tmux, flags.keepCapture === true);
     },
     { stopOn: context.io.gone },
   );
