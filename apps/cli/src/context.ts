@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type MonitoringConfig } from "@agentwatch/config";
 import { CliError, ExitCode } from "./errors.js";
+import { userPath } from "./sources.js";
 import { type CliLogger, createLogger } from "./logger.js";
 
 /** Flags every command takes. */
@@ -21,6 +22,8 @@ export interface CliIO {
   readonly onOutputError?: ((error: unknown) => void) | undefined;
   /** The path of this program's entry script (`process.argv[1]`), to tell people how to run it. */
   readonly self?: string | undefined;
+  /** The directory the user ran the command in; relative paths and `~` in flags resolve there. */
+  readonly cwd?: string | undefined;
 }
 
 /** A command's resolved settings. */
@@ -70,7 +73,14 @@ export async function commandContext(
     throw new CliError((error as Error).message, ExitCode.USAGE, { cause: error });
   }
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
-  return { config, logger, io, rich: io.stdout.isTTY === true && !noColor };
+  // `~` and relative directories mean what they mean where the user ran the command.
+  const paths = Object.freeze({
+    ...config,
+    state_dir: userPath(config.state_dir, io),
+    summary_dir: userPath(config.summary_dir, io),
+    log_dir: userPath(config.log_dir, io),
+  });
+  return { config: paths, logger, io, rich: io.stdout.isTTY === true && !noColor };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

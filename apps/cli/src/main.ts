@@ -11,5 +11,6 @@ const program = createProgram({
   gone: stdio.gone,
   onOutputError: stdio.report,
   self: process.argv[1],
+  cwd: process.cwd(),
 });
 process.exitCode = await program.run(process.argv.slice(2));

@@ -92,7 +92,7 @@ export async function planSources(
       flags.agents === undefined;
     return { layoutOnly, flags };
   }
-  const layout = join(resolve(context.config.log_dir), "instances");
+  const layout = join(userPath(context.config.log_dir, context.io), "instances");
   if (!(await isDirectory(layout)) && (await tmuxRuns(flags, context.io.env))) {
     return { layoutOnly: false, flags: { ...flags, tmux: true } };
   }
@@ -139,16 +139,35 @@ export function buildSource(
     });
     sources.push(tmux);
   }
-  for (const pattern of flags.logs ?? []) sources.push(globSource(pattern));
-  if (flags.agents !== undefined) sources.push(agentsFileSource(flags.agents));
+  const paths = sourcePaths(context.io);
+  for (const pattern of flags.logs ?? []) sources.push(globSource(pattern, paths));
+  if (flags.agents !== undefined) sources.push(agentsFileSource(flags.agents, paths));
   if (flags.logDir !== undefined || sources.length === 0) {
-    sources.push(layoutSource(flags.logDir ?? config.log_dir));
+    sources.push(layoutSource(flags.logDir ?? config.log_dir, paths));
   }
   return { source: sources.length === 1 ? sources[0]! : combineSources(...sources), tmux };
 }
 
+/**
+ * What `~` and relative paths in flags and the agents file mean: the directory the user ran the
+ * command in (also through `pnpm agentwatch`, which runs there) and their home.
+ */
+export function sourcePaths(io: CliIO): { cwd: string; home?: string } {
+  const home = io.env.HOME;
+  return { cwd: io.cwd ?? process.cwd(), ...(home !== undefined && home !== "" ? { home } : {}) };
+}
+
+/** `path` with `~` and relative parts resolved as {@link sourcePaths} says. */
+export function userPath(path: string, io: CliIO): string {
+  const { cwd, home } = sourcePaths(io);
+  if (home !== undefined && (path === "~" || path.startsWith("~/"))) {
+    return join(home, path.slice(1));
+  }
+  return resolve(cwd, path);
+}
+
 /** Where agentwatch looks for agents, as a person reads it: for "found nothing in …". */
-export function describeWhere(flags: SourceFlags, config: MonitoringConfig): string {
+export function describeWhere(flags: SourceFlags, config: MonitoringConfig, io: CliIO): string {
   const places: string[] = [];
   if (wantsTmux(flags)) {
     places.push(
@@ -156,9 +175,9 @@ export function describeWhere(flags: SourceFlags, config: MonitoringConfig): str
     );
   }
   for (const pattern of flags.logs ?? []) places.push(`logs matching ${pattern}`);
-  if (flags.agents !== undefined) places.push(`the agents listed in ${resolve(flags.agents)}`);
+  if (flags.agents !== undefined) places.push(`the agents listed in ${userPath(flags.agents, io)}`);
   if (flags.logDir !== undefined || places.length === 0) {
-    const dir = resolve(flags.logDir ?? config.log_dir);
+    const dir = userPath(flags.logDir ?? config.log_dir, io);
     places.push(join(dir, "instances", "*", "tmux_output.log"));
   }
   return oneLine(places.join(", "));
@@ -183,20 +202,21 @@ async function kindOf(path: string): Promise<"missing" | "file" | "directory" | 
 export async function checkSources(
   flags: SourceFlags,
   config: MonitoringConfig,
-  options: { once: boolean },
+  options: { once: boolean; io: CliIO },
 ): Promise<void> {
+  const { io } = options;
   if (flags.agents !== undefined) {
-    const kind = await kindOf(flags.agents);
+    const kind = await kindOf(userPath(flags.agents, io));
     if (kind !== "file") {
       throw new CliError(
-        `cannot read the agents file ${resolve(flags.agents)}: ${kind === "missing" ? "it does not exist" : "it is not a file"}; check the --agents path`,
+        `cannot read the agents file ${userPath(flags.agents, io)}: ${kind === "missing" ? "it does not exist" : "it is not a file"}; check the --agents path`,
       );
     }
   }
   const named = flags.logDir !== undefined;
   const usesLayout = named || !namesSource(flags);
   if (!usesLayout || (!named && !options.once)) return;
-  const dir = resolve(flags.logDir ?? config.log_dir);
+  const dir = userPath(flags.logDir ?? config.log_dir, io);
   const kind = await kindOf(dir);
   if (kind === "directory") return;
   if (kind === "missing" && named && !options.once) return; // it may appear: the view says so

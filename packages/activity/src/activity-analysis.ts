@@ -74,6 +74,13 @@ export interface ActivityAnalysis {
   /** Meaningful lines new in this call (noise, redraws and repeated snapshot content excluded). */
   new_output_lines: number;
   /**
+   * The first message the user gave the agent, as Claude Code (`> …`) and Codex (`› …`) echo it at
+   * the left margin, carried from the first call that saw one; null until then, and for output
+   * that is not one of those agents' (where such lines are program output: npm, pytest). A hint of
+   * the agent's task for agents whose task is not known otherwise.
+   */
+  first_user_message: string | null;
+  /**
    * What the next call needs to continue where this one stopped (screen rows, the last snapshot,
    * runs and counts). JSON-serialisable and bounded; pass the whole analysis back as `previous`.
    * Not meant for display.

@@ -224,3 +224,37 @@ describe("analyzeActivity: bounds", () => {
     expect(previous!.carry.screen.rows.length).toBeLessThanOrEqual(120);
   });
 });
+
+describe("first_user_message", () => {
+  const now = new Date("2026-12-01T10:00:00Z");
+  it("is the first message the user sent, as Claude Code, aider or Codex echo it, kept across calls", () => {
+    const first = analyzeActivity(
+      [
+        "│ > half-typed text in the input box │",
+        "> Fix the login bug in src/auth",
+        "⏺ Read(src/auth/login.ts)",
+        "> and add a test",
+      ],
+      { now, lastOutputAt: null },
+    );
+    expect(first.first_user_message).toBe("Fix the login bug in src/auth");
+    const next = analyzeActivity(["> something else entirely"], {
+      now,
+      lastOutputAt: null,
+      previous: first,
+    });
+    expect(next.first_user_message).toBe("Fix the login bug in src/auth");
+    expect(
+      analyzeActivity(["› Refactor the payment module"], { now, lastOutputAt: null })
+        .first_user_message,
+    ).toBe("Refactor the payment module");
+  });
+
+  it("is null while none was seen: prompts alone and quoted text indented are not messages", () => {
+    const analysis = analyzeActivity([">", "› ", "   > quoted in a diff", "$ ls"], {
+      now,
+      lastOutputAt: null,
+    });
+    expect(analysis.first_user_message).toBeNull();
+  });
+});

@@ -3,7 +3,7 @@ import { ActivityState, isActivityState } from "./activity-state.js";
 import { AgentKind, isAgentKind } from "./agent-kind.js";
 import { KindTally } from "./agent-markers.js";
 import { readCarry, type ActivityCarry } from "./carry.js";
-import { cleanRow } from "./clean-line.js";
+import { type CleanLine, cleanRow } from "./clean-line.js";
 import { classifyLine } from "./classify-line.js";
 import { decideState } from "./decide-state.js";
 import { InvalidActivityInputError } from "./errors.js";
@@ -39,6 +39,17 @@ function testResult(value: unknown): TestResult | null {
 }
 
 const AGENTS: readonly AgentKind[] = [AgentKind.CLAUDE_CODE, AgentKind.CODEX];
+
+/** A message the user sent, as Claude Code and Codex echo it at the left margin: `> text`, `› text`. */
+const USER_MESSAGE = /^(?:>|›) +(\S.{2,})$/u;
+/** The longest first message kept, in characters. */
+const USER_MESSAGE_CHARS = 500;
+
+function userMessage(line: CleanLine): string | null {
+  if (line.boxed) return null; // the input box being typed in, not a message sent
+  const match = USER_MESSAGE.exec(line.text);
+  return match === null ? null : match[1]!.trim().slice(0, USER_MESSAGE_CHARS);
+}
 
 /**
  * Measures what an agent is doing from its terminal output, without an LLM.
@@ -88,12 +99,16 @@ export function analyzeActivity(
     parser: carry.parser,
   });
   const tally = new KindTally();
+  const carriedMessage =
+    typeof previous?.first_user_message === "string" ? previous.first_user_message : null;
+  let firstMessage: string | null = null;
   for (const row of run.rows) {
     const line = cleanRow(row.text, row.source, row.rowId);
     if (line.noise !== null) continue;
     const info = classifyLine(line);
     tally.add(info);
     collector.add(line, info);
+    firstMessage ??= userMessage(line);
   }
   collector.finish(false);
 
@@ -153,6 +168,8 @@ export function analyzeActivity(
     commands_run: collector.commandsRun(),
     tests: collector.lastTests(),
     new_output_lines: collector.newLines,
+    // Only agents echo what the user sent as `> …`; in a shell it is output (npm, pytest).
+    first_user_message: carriedMessage ?? (AGENTS.includes(agentKind) ? firstMessage : null),
     carry: nextCarry,
   };
 }

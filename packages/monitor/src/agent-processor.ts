@@ -16,15 +16,50 @@ import type {
   SummaryStoreLike,
 } from "./parts.js";
 import { restoreRecord } from "./restore-record.js";
+import { activityOfOrchestratorState } from "./sources/orchestrator-state.js";
 import { LogReadError, StageFailure, stage } from "./stage.js";
 
 /** Characters of lines one agent's step holds at most (pages stop there; the rest waits). */
 const MAX_CHARS_PER_STEP = 8 * 1024 * 1024;
 
+/** The first message the user sent the agent, as the analysis saw it, if it did. */
+function firstUserMessage(analysis: ActivityAnalysisLike): string | null {
+  const message = (analysis as { first_user_message?: unknown }).first_user_message;
+  return typeof message === "string" && message !== "" ? message : null;
+}
+
 function textLength(lines: readonly string[]): number {
   let total = 0;
   for (const line of lines) total += line.length + 1;
   return total;
+}
+
+/**
+ * The summary of an agent that has no terminal output, from the state its orchestrator reports:
+ * its previous summary's verdict carried forward (else `unknown`), no tools, no recommended action.
+ */
+function withoutLogSummary(record: AgentRecord, nowMs: number, state: string): MonitoredSummary {
+  const { info } = record;
+  const previous = record.lastSummary;
+  return {
+    instance_id: info.instance_id,
+    instance_name: info.instance_name,
+    timestamp: new Date(nowMs).toISOString(),
+    current_activity: `No terminal output; its orchestrator reports it ${state}.`,
+    on_track_status: previous?.on_track_status ?? "unknown",
+    confidence_score: previous?.confidence_score ?? 0,
+    assigned_task: info.assigned_task,
+    parent_instance_id: info.parent_instance_id,
+    role: info.role,
+    last_tool_used: null,
+    recent_tools: [],
+    output_preview: "",
+    idle_duration_seconds: 0,
+    drift_reasons: previous?.drift_reasons ?? [],
+    alignment_keywords: previous?.alignment_keywords ?? [],
+    recommended_action: null,
+    activity_state: activityOfOrchestratorState(state),
+  };
 }
 
 /** What the processor needs: the parts, the settings and where to report. */
@@ -99,8 +134,11 @@ export class AgentProcessor {
         return "removed"; // listed once, never wrote a log: nothing to keep
       } else if (!record.listed) {
         await this.#exit(record, now, "its agent source no longer lists it");
+      } else if (record.info.orchestrator_state === "terminated") {
+        await this.#exit(record, now, "its orchestrator reports it terminated");
       } else if ((record.exitedAt !== null || !record.logSeen) && !(await logExists(path))) {
         if (record.logSeen) await this.#exit(record, now, `its log ${path} disappeared`);
+        else await this.#withoutLog(record, now);
       } else if (await this.#read(record, work)) {
         return "kept"; // its success is decided behind the slot
       }
@@ -202,7 +240,8 @@ export class AgentProcessor {
       this.#d.generator.generateSummary(id, lines, {
         instance_name: record.info.instance_name,
         role: record.info.role,
-        assigned_task: record.info.assigned_task,
+        // Its source gives no task (a tmux pane, a bare log): the first message the user sent it.
+        assigned_task: record.info.assigned_task ?? firstUserMessage(analysis),
         parent_instance_id: record.info.parent_instance_id,
         previous_summary: record.lastSummary,
         last_output_at: lastOutputAt,
@@ -265,6 +304,41 @@ export class AgentProcessor {
     const summary = exitedSummary(record, now, reason);
     await stage("exit", () => this.#d.store.write(summary));
     record.lastSummary = summary;
+    this.#d.emitter.emit("summary", { summary });
+  }
+
+  /**
+   * An agent whose log never existed: waited for, unless its source says it exists without one
+   * (it has an orchestrator state). Then a summary with that state and "no terminal output" is
+   * stored whenever what it says changes (no generator call), and a state change reported.
+   */
+  async #withoutLog(record: AgentRecord, now: number): Promise<void> {
+    const { info } = record;
+    const state = info.orchestrator_state;
+    if (state === undefined || state === null) return; // just waited for
+    if (record.exitedAt !== null) {
+      record.exitedAt = null;
+      this.#d.logger.info(
+        { instanceId: info.instance_id },
+        `agent ${info.instance_id} is back: its orchestrator reports it ${state}`,
+      );
+    }
+    const summary = withoutLogSummary(record, now, state);
+    const last = record.lastSummary;
+    if (
+      last !== null &&
+      last.current_activity === summary.current_activity &&
+      summaryActivityState(last) === summary.activity_state &&
+      last.instance_name === summary.instance_name &&
+      last.role === summary.role &&
+      last.assigned_task === summary.assigned_task &&
+      last.parent_instance_id === summary.parent_instance_id
+    ) {
+      return;
+    }
+    await stage("store", () => this.#d.store.write(summary));
+    record.lastSummary = summary;
+    this.#report(record, summary.activity_state ?? null, summary.on_track_status, "summary");
     this.#d.emitter.emit("summary", { summary });
   }
 

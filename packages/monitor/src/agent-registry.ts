@@ -29,8 +29,12 @@ export interface AgentStatus {
 /** The agents the service knows, kept in line with what the source lists each cycle. */
 export class AgentRegistry {
   readonly #records = new Map<string, AgentRecord>();
-  /** Agents removed after their grace period whose source still lists them, until their log returns. */
-  readonly #tombstones = new Set<string>();
+  /**
+   * Agents removed after their grace period whose source still lists them: `log` ones come back
+   * when their log exists again; `terminated` ones (their orchestrator reported them terminated,
+   * and their log may well stay) only once their source stopped listing them.
+   */
+  readonly #tombstones = new Map<string, "log" | "terminated">();
   readonly #emitter: MonitorEmitter;
   readonly #logger: Logger;
   readonly #now: () => string;
@@ -75,7 +79,7 @@ export class AgentRegistry {
         record.info = info;
         record.listed = true;
       } else if (this.#tombstones.has(info.instance_id)) {
-        returning.push(info);
+        if (this.#tombstones.get(info.instance_id) === "log") returning.push(info);
       } else {
         this.#add(info);
       }
@@ -83,7 +87,7 @@ export class AgentRegistry {
     for (const record of this.#records.values()) {
       if (!listed.has(record.info.instance_id)) record.listed = false;
     }
-    for (const id of this.#tombstones) if (!listed.has(id)) this.#tombstones.delete(id);
+    for (const id of this.#tombstones.keys()) if (!listed.has(id)) this.#tombstones.delete(id);
     const back = await mapLimit(returning, 16, (info) => logExists(info.log_file_path));
     returning.forEach((info, index) => {
       if (!back[index]) return;
@@ -96,7 +100,10 @@ export class AgentRegistry {
   remove(record: AgentRecord): void {
     const id = record.info.instance_id;
     this.#records.delete(id);
-    if (record.listed) this.#tombstones.add(id);
+    if (record.listed) {
+      const terminated = record.info.orchestrator_state === "terminated";
+      this.#tombstones.set(id, terminated ? "terminated" : "log");
+    }
     this.#emitter.emit("agent_removed", { instance_id: id, agent: record.info, at: this.#now() });
   }
 

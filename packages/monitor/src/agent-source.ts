@@ -18,6 +18,15 @@ export interface AgentInfo {
   readonly log_file_path: string;
   /** Which of the agent's logs this is (the position key's second part), such as `tmux_output`. */
   readonly log_type: string;
+  /**
+   * What the orchestrator running the agent reports about it, when its source knows (the original
+   * layout's `state/instances.json`): `initializing`, `idle`, `busy`, `error`, `terminated` or
+   * `suspended` (other strings are passed on); absent or null when unknown. The service marks a
+   * `terminated` agent exited in the cycle it is listed so, without reading its log; an agent with
+   * any other state whose log does not exist is shown with that state and "no terminal output"
+   * instead of being waited for.
+   */
+  readonly orchestrator_state?: string | null | undefined;
 }
 
 /** What a source is given each time it lists its agents. */

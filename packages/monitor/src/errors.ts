@@ -5,6 +5,8 @@ export type MonitorErrorCode =
   | "INVALID_OPTION"
   | "AGENTS_FILE_INVALID"
   | "SOURCE_FAILED"
+  | "INSTANCE_ID_CONFLICT"
+  | "INVALID_INSTANCE_ID"
   | "AGENT_PROCESSING_FAILED";
 
 /** Base class of every error thrown or emitted by `@agentwatch/monitor`. */
@@ -64,6 +66,31 @@ export class SourceError extends MonitorError {
     super(message, "SOURCE_FAILED", options);
     this.name = "SourceError";
     this.source = source;
+  }
+}
+
+/**
+ * Reported (as an `error` event) when a source cannot give a log the instance id its name gives:
+ * `INSTANCE_ID_CONFLICT` when another log already has it (this one is shown under a numbered id,
+ * `instanceId`), `INVALID_INSTANCE_ID` when the name cannot be an instance id (the log is skipped,
+ * `instanceId` is null). Reported once per log; the other logs are listed as usual.
+ */
+export class InstanceIdError extends MonitorError {
+  /** The log file concerned. */
+  readonly path: string;
+  /** The id it is shown under, or null when it is skipped. */
+  readonly instanceId: string | null;
+  constructor(
+    message: string,
+    code: "INSTANCE_ID_CONFLICT" | "INVALID_INSTANCE_ID",
+    path: string,
+    instanceId: string | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, code, options);
+    this.name = "InstanceIdError";
+    this.path = path;
+    this.instanceId = instanceId;
   }
 }
 

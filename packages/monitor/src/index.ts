@@ -17,10 +17,20 @@ export {
   type AgentSource,
   type SourceContext,
 } from "./agent-source.js";
-export { layoutSource, METADATA_FILE } from "./sources/layout-source.js";
+export { layoutSource, INSTANCES_STATE_FILE, METADATA_FILE } from "./sources/layout-source.js";
 export { globSource, type GlobSourceOptions } from "./sources/glob-source.js";
-export { agentsFileSource, parseAgentsFile } from "./sources/agents-file-source.js";
+export {
+  agentsFileSource,
+  parseAgentsFile,
+  type ParseAgentsFileOptions,
+} from "./sources/agents-file-source.js";
 export { combineSources } from "./sources/combine-sources.js";
+export type { SourcePathOptions } from "./sources/source-paths.js";
+export {
+  ORCHESTRATOR_STATES,
+  activityOfOrchestratorState,
+  type OrchestratorState,
+} from "./sources/orchestrator-state.js";
 export type {
   AgentEvent,
   AgentStateSnapshot,
@@ -51,6 +61,7 @@ export { nextSlot, systemTimer, type NextSlot } from "./schedule.js";
 export {
   AgentProcessingError,
   AgentsFileError,
+  InstanceIdError,
   InvalidOptionError,
   MonitorError,
   ServiceAlreadyStartedError,

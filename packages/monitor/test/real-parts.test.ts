@@ -134,4 +134,24 @@ describe("MonitoringService with analyzeActivity", () => {
     }
     expect(h.of("error")).toEqual([]);
   });
+
+  it("takes an agent's first message as its task when its source gives none, and says when it has neither", async () => {
+    ws.addAgent("told", {});
+    ws.addAgent("untold", {});
+    ws.append(
+      "told",
+      "> Fix the login bug in src/auth",
+      "⏺ Read(src/auth/login.ts)",
+      "  ⎿  Read 40 lines",
+    );
+    ws.append("untold", "⏺ Read(src/auth/login.ts)", "  ⎿  Read 40 lines");
+    h = await harness(ws, {}, { analyze: analyzeActivity, generator: new SummaryGenerator() });
+    await h.service.runOnce();
+    const told = (await h.store.getLatest("told")) as MonitoredSummary;
+    expect(told.assigned_task).toBe("Fix the login bug in src/auth");
+    const untold = (await h.store.getLatest("untold")) as MonitoredSummary;
+    expect(untold.assigned_task).toBeNull();
+    expect(untold.on_track_status).toBe("unknown");
+    expect(untold.drift_reasons.join(" ")).toContain("its task is not known");
+  });
 });

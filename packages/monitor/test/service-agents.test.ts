@@ -250,12 +250,11 @@ describe("MonitoringService agents", () => {
   it("combines a glob source with the layout, the first source winning", async () => {
     ws.addAgent("both", { instance_name: "from-layout" });
     ws.append("both", "layout line");
-    const globbed = join(ws.root, "extra", "solo");
-    mkdirSync(globbed, { recursive: true });
-    appendFileSync(join(globbed, "codex.log"), "glob line\n");
+    mkdirSync(join(ws.root, "extra"), { recursive: true });
+    appendFileSync(join(ws.root, "extra", "solo.log"), "glob line\n");
     const source = combineSources(
       layoutSource(ws.logDir),
-      globSource(join(ws.root, "extra", "*", "*.log")),
+      globSource(join(ws.root, "extra", "*.log")),
     );
     h = await harness(ws, {}, { source });
 
@@ -268,7 +267,7 @@ describe("MonitoringService agents", () => {
       ["both", "from-layout"],
       ["solo", "solo"],
     ]);
-    expect(h.tracker.getPosition("solo", "codex")?.last_line_number).toBe(1);
+    expect(h.tracker.getPosition("solo", "solo")?.last_line_number).toBe(1);
   });
 
   it("continues from the stored summaries after a restart without repeating state changes", async () => {

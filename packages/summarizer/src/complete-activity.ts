@@ -75,6 +75,8 @@ export function completeActivity(value: unknown): ActivityAnalysis | null {
     commands_run: strings(value.commands_run),
     tests: tests(value.tests),
     new_output_lines: count(value.new_output_lines),
+    first_user_message:
+      typeof value.first_user_message === "string" ? value.first_user_message : null,
     carry: (value.carry ?? {}) as ActivityAnalysis["carry"],
   };
 }

@@ -126,6 +126,10 @@ function repeatedErrors(activity: ActivityAnalysis): string[] {
     .map((error) => `repeated error (${error.count}×): ${oneLine(error.text)}`);
 }
 
+/** The reason given when an agent's task is not known: the verdict says so instead of guessing. */
+export const NO_TASK =
+  "its task is not known, so whether it is on track is not judged; give its assigned_task in an agents file";
+
 /**
  * The offline verdict: what the agent does, from the measured facts, and whether it serves its
  * task, from the overlap between the task's terms and the files, commands and output.
@@ -157,7 +161,11 @@ export function heuristicJudgement(input: JudgeInput): Judgement {
       alignment_keywords: [],
       recommended_action: null,
     };
-  let verdict: Verdict = overlap ?? { status: "unknown", confidence: 0, reasons: [] };
+  let verdict: Verdict = overlap ?? {
+    status: "unknown",
+    confidence: 0,
+    reasons: [terms.length === 0 ? NO_TASK : "its task gives no terms to compare its work with"],
+  };
   const errors = repeatedErrors(activity);
   if (errors.length > 0 && verdict.status !== "unknown")
     verdict = {

@@ -61,7 +61,7 @@ export async function prepare(
 ): Promise<Prepared> {
   const plan = await planSources(flags, context);
   const ready = plan.layoutOnly ? context : withOwnDirs(context);
-  await checkSources(plan.flags, ready.config, options);
+  await checkSources(plan.flags, ready.config, { ...options, io: ready.io });
   await prepareDirectories(ready.config);
   return { context: ready, flags: plan.flags };
 }
@@ -198,7 +198,7 @@ export async function watchCommand(base: CommandContext, flags: WatchFlags): Pro
   const prepared = await prepare(base, flags, { once: flags.once });
   const { context } = prepared;
   const { service, tmux } = await buildService(prepared, flags);
-  const where = describeWhere(prepared.flags, context.config);
+  const where = describeWhere(prepared.flags, context.config, context.io);
   const view = attachView(service, context, flags, where);
   if (flags.once) {
     try {

@@ -2,6 +2,18 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type AgentInfo, type AgentSource, DEFAULT_LOG_TYPE } from "../agent-source.js";
 import { AgentsFileError } from "../errors.js";
+import {
+  type SourcePathOptions,
+  checkPathOptions,
+  expandHome,
+  resolveSourcePath,
+} from "./source-paths.js";
+
+/** Options of `parseAgentsFile`. */
+export interface ParseAgentsFileOptions {
+  /** The home directory a `log_file_path` starting with `~/` is under; without it, such a path is an error. */
+  readonly home?: string | undefined;
+}
 
 function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
@@ -28,8 +40,17 @@ function requiredString(
   return new Error(`${where}.${key}: expected a non-empty string (got ${describe(value)})`);
 }
 
-/** The agents of an agents file's text; throws an Error naming the first bad entry or field. */
-export function parseAgentsFile(text: string, baseDir: string): AgentInfo[] {
+/**
+ * The agents of an agents file's text: a `log_file_path` starting with `~/` is under
+ * `options.home`, a relative one under `baseDir` (the agents file's directory).
+ *
+ * @throws {Error} naming the first bad entry or field.
+ */
+export function parseAgentsFile(
+  text: string,
+  baseDir: string,
+  options: ParseAgentsFileOptions = {},
+): AgentInfo[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -66,6 +87,8 @@ export function parseAgentsFile(text: string, baseDir: string): AgentInfo[] {
       throw new Error(`${where}.instance_id: ${describe(f.instance_id)} is listed twice`);
     }
     seen.add(f.instance_id);
+    const logPath = expandHome(f.log_file_path, options.home);
+    if (logPath instanceof Error) throw new Error(`${where}.log_file_path: ${logPath.message}`);
     return {
       instance_id: f.instance_id,
       instance_name: f.instance_name ?? f.instance_id,
@@ -73,7 +96,7 @@ export function parseAgentsFile(text: string, baseDir: string): AgentInfo[] {
       assigned_task: f.assigned_task,
       parent_instance_id: f.parent_instance_id,
       created_at: f.created_at,
-      log_file_path: resolve(baseDir, f.log_file_path),
+      log_file_path: resolve(baseDir, logPath),
       log_type: f.log_type ?? DEFAULT_LOG_TYPE,
     };
   });
@@ -81,17 +104,24 @@ export function parseAgentsFile(text: string, baseDir: string): AgentInfo[] {
 
 /**
  * The agents listed in a JSON file: an array (or `{ "agents": [...] }`) of objects with
- * `instance_id` and `log_file_path` (relative paths are relative to the file), and optionally
- * `instance_name`, `role`, `assigned_task`, `parent_instance_id`, `created_at`, `log_type`
- * (default `tmux_output`). The file is read again whenever it changes. A missing or malformed file
- * is reported once per version (an `AgentsFileError` as an `error` event) and the previous list is
- * kept, so a half-written file never drops agents.
+ * `instance_id` and `log_file_path`, and optionally `instance_name`, `role`, `assigned_task`,
+ * `parent_instance_id`, `created_at`, `log_type` (default `tmux_output`). A `log_file_path`
+ * starting with `~/` is under `options.home`; a relative one is relative to the agents file's own
+ * directory. The file is read again whenever it changes. A missing or malformed file is reported
+ * once per version (an `AgentsFileError` as an `error` event) and the previous list is kept, so a
+ * half-written file never drops agents.
  *
+ * The agents file's own `path` may start with `~/` (resolved against `options.home`) or be
+ * relative (to `options.cwd`, the process's working directory when not given).
+ *
+ * @throws {InvalidOptionError} when `path` starts with `~` and no `home` was given, or `cwd` or
+ *   `home` is not absolute.
  * @example
- * const source = agentsFileSource("/etc/agentwatch/agents.json");
+ * const source = agentsFileSource("~/agents.json", { cwd: process.cwd(), home: os.homedir() });
  */
-export function agentsFileSource(path: string): AgentSource {
-  const file = resolve(path);
+export function agentsFileSource(path: string, options: SourcePathOptions = {}): AgentSource {
+  const { cwd, home } = checkPathOptions(options, "agentsFileSource");
+  const file = resolveSourcePath(path, cwd, home, "agentsFileSource agents file");
   const name = `agents-file:${file}`;
   let previous: AgentInfo[] = [];
   let version: string | undefined;
@@ -122,7 +152,7 @@ export function agentsFileSource(path: string): AgentSource {
       }
       version = current;
       try {
-        previous = parseAgentsFile(text, dirname(file));
+        previous = parseAgentsFile(text, dirname(file), { home });
       } catch (error) {
         context.report(
           new AgentsFileError(
