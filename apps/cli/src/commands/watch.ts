@@ -123,7 +123,7 @@ export interface View {
 export function attachView(
   service: MonitoringService,
   context: CommandContext,
-  flags: Pick<WatchFlags, "json">,
+  flags: Pick<WatchFlags, "json"> & { once?: boolean | undefined },
   where: string,
 ): View {
   const c = colors(context.rich);
@@ -131,6 +131,7 @@ export function attachView(
   const emit = (type: string, payload: object) =>
     print(context, JSON.stringify({ type, ...payload }));
   const printed = new Set<string>();
+  let saidWhere = false;
   const stamp = () => new Date().toISOString();
   service.on("summary", ({ summary }) => {
     printed.add(summary.instance_id);
@@ -158,8 +159,13 @@ export function attachView(
   service.on("cycle", (stats) => {
     if (flags.json) return emit("cycle", { stats });
     if (!context.rich) {
+      const current = rows();
+      if (current.length === 0 && !saidWhere && flags.once !== true) {
+        saidWhere = true;
+        print(context, `waiting for agents' output in ${where}…`);
+      }
       // Agents with nothing new this time are shown from their stored summary, once.
-      for (const row of rows()) {
+      for (const row of current) {
         if (row.summary === null || printed.has(row.id)) continue;
         printed.add(row.id);
         print(context, summaryLine(row.summary));
