@@ -13,6 +13,18 @@ import { PERMISSION, WORKING, main, useCliWorkspace } from "./helpers/cli.js";
 const ws = useCliWorkspace();
 const logs = () => join(ws.dir, "logs");
 
+/** State and summary directories of the second user's, for agentwatch run as that user. */
+async function dirsOfOtherUser(): Promise<{ state: string; summaries: string }> {
+  const state = join(ws.dir, "state");
+  const summaries = join(ws.dir, "summaries");
+  for (const dir of [state, summaries]) {
+    await mkdir(dir, { mode: 0o700 });
+    await chown(dir, OTHER_UID, OTHER_UID);
+  }
+  await chmod(ws.dir, 0o755); // so that user can reach them
+  return { state, summaries };
+}
+
 /** Matches any escape sequence or control character but the line break. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -101,14 +113,8 @@ describe("mistakes are one line and exit 1", () => {
     "serve with a state directory it cannot write does not start",
     async () => {
       await ws.agent("a1", WORKING);
-      const state = join(ws.dir, "state");
-      const summaries = join(ws.dir, "summaries");
-      for (const path of [state, summaries]) {
-        await mkdir(path, { mode: 0o700 });
-        await chown(path, OTHER_UID, OTHER_UID);
-      }
+      const { state, summaries } = await dirsOfOtherUser();
       await chmod(state, 0o500); // its own, but read-only to it
-      await chmod(ws.dir, 0o755);
       const run = await ws.run(
         [
           "serve",
@@ -170,13 +176,7 @@ describe.runIf(canActAsOtherUser)("directories another user controls", () => {
     const path = await ws.agent("locked", WORKING);
     await ws.agent("open", WORKING);
     await chmod(path, 0o600); // root's; agentwatch runs as the other user
-    const state = join(ws.dir, "state");
-    const summaries = join(ws.dir, "summaries");
-    for (const dir of [state, summaries]) {
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, OTHER_UID, OTHER_UID);
-    }
-    await chmod(ws.dir, 0o755);
+    const { state, summaries } = await dirsOfOtherUser();
     const run = await ws.run(
       [
         "watch",

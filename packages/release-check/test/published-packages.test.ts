@@ -170,21 +170,31 @@ describe("installed from the tarballs with npm", () => {
     expect(refused, `dependencies that refuse Node.js ${oldest}`).toEqual([]);
   });
 
+  /**
+   * The export names of every package as a script in the consumer project sees them, loading each
+   * with `load` (`await import(name)` or `require(name)`); the script must print nothing else.
+   */
+  async function exportsLoadedBy(file: string, load: string): Promise<unknown> {
+    const script = join(consumer, file);
+    await writeFile(
+      script,
+      `const names = ${JSON.stringify(names)};\n` +
+        "const found = {};\n" +
+        `for (const name of names) found[name] = Object.keys(${load}).sort();\n` +
+        "console.log(JSON.stringify(found));\n",
+    );
+    const run = await runNode(script, [], { cwd: consumer, timeoutMs: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as unknown;
+  }
+
   it(
     "each package imports by name from an ES module, with the workspace's exports",
     async () => {
-      const script = join(consumer, "import-all.mjs");
-      await writeFile(
-        script,
-        `const names = ${JSON.stringify(names)};\n` +
-          "const found = {};\n" +
-          "for (const name of names) found[name] = Object.keys(await import(name)).sort();\n" +
-          "console.log(JSON.stringify(found));\n",
+      expect(await exportsLoadedBy("import-all.mjs", "await import(name)")).toEqual(
+        await workspaceExports(),
       );
-      const run = await runNode(script, [], { cwd: consumer, timeoutMs: 60_000 });
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual(await workspaceExports());
     },
     scaled(90_000),
   );
@@ -192,18 +202,9 @@ describe("installed from the tarballs with npm", () => {
   it(
     "each package loads with require() from CommonJS (Node.js 20.19 and later)",
     async () => {
-      const script = join(consumer, "require-all.cjs");
-      await writeFile(
-        script,
-        `const names = ${JSON.stringify(names)};\n` +
-          "const found = {};\n" +
-          "for (const name of names) found[name] = Object.keys(require(name)).sort();\n" +
-          "console.log(JSON.stringify(found));\n",
+      expect(await exportsLoadedBy("require-all.cjs", "require(name)")).toEqual(
+        await workspaceExports(),
       );
-      const run = await runNode(script, [], { cwd: consumer, timeoutMs: 60_000 });
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual(await workspaceExports());
     },
     scaled(90_000),
   );

@@ -1,6 +1,11 @@
 export { SafeFsError, errnoCode, type SafeFsErrorCode } from "./errors.js";
 export { fsyncDir, mkdirDurable } from "./durable.js";
-export { ensurePrivateDir, ensurePrivateSubdir, type PrivateDirOptions } from "./private-dir.js";
+export {
+  ensurePrivateDir,
+  ensurePrivateSubdir,
+  privateSubdirExists,
+  type PrivateDirOptions,
+} from "./private-dir.js";
 export {
   O_NOFOLLOW,
   openPrivateFile,

@@ -122,7 +122,33 @@ export async function ensurePrivateSubdir(path: string, role = "directory"): Pro
   } catch (error) {
     if (errnoCode(error) !== "EEXIST") throw error;
   }
-  const info = await lstat(path);
+  checkSubdir(path, role, await lstat(path));
+  if (created) await fsyncDir(dirname(path));
+  return created;
+}
+
+/**
+ * Whether `path`, a directory inside a private directory, exists, for a reader (which creates
+ * nothing): the same checks as {@link ensurePrivateSubdir} apply to one that does.
+ *
+ * @throws {SafeFsError} for a symlink, something not a directory, or a directory of another user
+ *   or writable by others.
+ * @throws a Node.js system error when it cannot be read.
+ */
+export async function privateSubdirExists(path: string, role = "directory"): Promise<boolean> {
+  let info: Stats;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return false;
+    throw error;
+  }
+  checkSubdir(path, role, info);
+  return true;
+}
+
+/** Refuses `info` (from `lstat(path)`) unless it is a real directory of this user's alone. */
+function checkSubdir(path: string, role: string, info: Stats): void {
   if (info.isSymbolicLink()) {
     throw new SafeFsError(
       `refusing to use ${path} as the ${role}: it is a symbolic link, and agentwatch follows none below the directory it was given; remove the link`,
@@ -140,6 +166,4 @@ export async function ensurePrivateSubdir(path: string, role = "directory"): Pro
   const uid = currentUid();
   const problem = uid === undefined ? undefined : ownDirProblem(path, info, uid, role);
   if (problem !== undefined) throw problem;
-  if (created) await fsyncDir(dirname(path));
-  return created;
 }

@@ -2,7 +2,12 @@ import { chmod, chown, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SafeFsError, ensurePrivateDir, ensurePrivateSubdir } from "../src/index.js";
+import {
+  SafeFsError,
+  ensurePrivateDir,
+  ensurePrivateSubdir,
+  privateSubdirExists,
+} from "../src/index.js";
 import { OTHER_UID, canActAsOtherUser } from "@agentwatch/test-kit";
 
 let root: string;
@@ -127,5 +132,18 @@ describe("ensurePrivateSubdir", () => {
     const dir = join(root, "agent-1");
     await writeFile(dir, "x");
     expect((await refusal(ensurePrivateSubdir(dir))).code).toBe("WRONG_TYPE");
+  });
+});
+
+describe("privateSubdirExists", () => {
+  it("says whether the directory is there, creating nothing, and refuses what ensurePrivateSubdir refuses", async () => {
+    const dir = join(root, "agent-1");
+    expect(await privateSubdirExists(dir)).toBe(false);
+    await expect(stat(dir)).rejects.toMatchObject({ code: "ENOENT" });
+    await ensurePrivateSubdir(dir);
+    expect(await privateSubdirExists(dir)).toBe(true);
+    const link = join(root, "agent-2");
+    await symlink(dir, link);
+    expect((await refusal(privateSubdirExists(link, "agent directory"))).code).toBe("SYMLINK");
   });
 });

@@ -1,5 +1,5 @@
-import { lstat, stat } from "node:fs/promises";
-import { SafeFsError, ensurePrivateDir, errnoCode } from "@agentwatch/safe-fs";
+import { stat } from "node:fs/promises";
+import { ensurePrivateDir, errnoCode } from "@agentwatch/safe-fs";
 
 /** How the summary directory is named in refusals: "refusing to use … as the summary directory". */
 const ROLE = "summary directory";
@@ -116,37 +116,4 @@ class Shared<T> {
     });
     return this.#running;
   }
-}
-
-/**
- * Whether the agent directory `dir` exists, for a read (which creates nothing): a symbolic link
- * there is refused, never followed, and so is something that is not a directory. Writes use
- * `ensurePrivateSubdir`, which also creates it.
- *
- * @throws {SafeFsError} with code `SYMLINK` or `WRONG_TYPE`.
- * @throws a Node.js system error when it cannot be read.
- */
-export async function agentDirExists(dir: string): Promise<boolean> {
-  let info;
-  try {
-    info = await lstat(dir);
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return false;
-    throw error;
-  }
-  if (info.isSymbolicLink()) {
-    throw new SafeFsError(
-      `refusing to use ${dir} as the ${AGENT_DIR_ROLE}: it is a symbolic link, and agentwatch follows none below the directory it was given; remove the link`,
-      "SYMLINK",
-      dir,
-    );
-  }
-  if (!info.isDirectory()) {
-    throw new SafeFsError(
-      `cannot use ${dir} as the ${AGENT_DIR_ROLE}: it is not a directory; remove it`,
-      "WRONG_TYPE",
-      dir,
-    );
-  }
-  return true;
 }

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { silentLogger, type AgentSummary, type Logger } from "@agentwatch/models";
 import {
   ensurePrivateSubdir,
+  privateSubdirExists,
   errnoCode,
   readPrivateFile,
   writeFileAtomic,
@@ -29,7 +30,7 @@ import {
 import { readHistory } from "./read-history.js";
 import { DEFAULT_MAX_LINE_BYTES } from "./reverse-lines.js";
 import { decodeSummary, checkSummaryForWrite } from "./summary-codec.js";
-import { AGENT_DIR_ROLE, SummaryRoot, agentDirExists } from "./summary-root.js";
+import { AGENT_DIR_ROLE, SummaryRoot } from "./summary-root.js";
 
 /** The name of the file holding an agent's newest summary. */
 export const LATEST_FILE = "latest_summary.json";
@@ -246,7 +247,8 @@ export class SummaryStore {
     const root = await readStep(this.summaryDir, () => this.#root.forRead());
     if (root === undefined) return undefined;
     const dir = join(root, instanceId);
-    return (await readStep(dir, () => agentDirExists(dir))) ? dir : undefined;
+    // A reader creates nothing, and refuses what a writer would (a symlink, another user's).
+    return (await readStep(dir, () => privateSubdirExists(dir, AGENT_DIR_ROLE))) ? dir : undefined;
   }
 
   /** The names of the agent directories in `root`, sorted; symbolic links are skipped with a warning. */

@@ -1,43 +1,42 @@
-import { spawn } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAgentSummary } from "@agentwatch/models";
+import { type NodeChild, startNode, testChild } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SummaryStore } from "../src/index.js";
 import { makeTempDir, removeTempDir } from "./helpers.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const writer = join(here, "fixtures", "crash-writer.ts");
-const packageDir = dirname(here);
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 let root: string;
+let writer: NodeChild | undefined;
 beforeEach(async () => {
   root = await makeTempDir();
 });
 afterEach(async () => {
+  await writer?.stop();
   await removeTempDir(root);
 });
 
-/** Runs the writer until it has written a while, then SIGKILLs it mid-loop. */
-function runAndKill(summaryDir: string, startAt: number, delayMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=@agentwatch/source", writer, summaryDir, String(startAt)],
-      { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) setTimeout(() => child.kill("SIGKILL"), delayMs);
-    });
-    child.on("error", reject);
-    child.on("exit", (_code, signal) => {
-      if (signal === "SIGKILL") resolve();
-      else reject(new Error(`writer exited without being killed: ${stderr}`));
-    });
-  });
+/**
+ * Runs the writer until it has completed `writes` writes of each agent, then SIGKILLs it while it
+ * goes on writing (two agents at once, so a kill may land in either's write or rotation).
+ */
+async function runAndKill(summaryDir: string, startAt: number, writes: number): Promise<void> {
+  const script = testChild(new URL("./fixtures/crash-writer.ts", import.meta.url));
+  writer = startNode(script, [summaryDir, String(startAt)], { cwd: packageDir });
+  const done = new Set<string>();
+  await writer.waitForLine(
+    (line) => {
+      const [, id = "", n = "0"] = line.split(" ");
+      if (Number(n) >= writes) done.add(id);
+      return done.size === 2;
+    },
+    { what: `the writer to complete ${writes} writes of each agent` },
+  );
+  const { signal } = await writer.stop("SIGKILL");
+  expect(signal, writer.stderr()).toBe("SIGKILL");
 }
 
 /** The number in a summary's output_preview (`"<n> é🤖…"`). */
@@ -48,9 +47,11 @@ function numberOf(preview: string): number {
 describe("a writer killed with SIGKILL", () => {
   it("leaves a parseable latest_summary.json and history whose only bad lines are torn ones", async () => {
     const summaryDir = join(root, "summaries");
-    const delays = [5, 40, 120];
-    for (const [round, delayMs] of delays.entries()) {
-      await runAndKill(summaryDir, (round + 1) * 1_000_000, delayMs);
+    // A history file is full (16 kB) after about 18 of an agent's writes: the kills land before,
+    // around and after rotations.
+    const killAfter = [10, 37, 75];
+    for (const [round, writes] of killAfter.entries()) {
+      await runAndKill(summaryDir, (round + 1) * 1_000_000, writes);
       for (const id of ["a", "b"]) {
         const dir = join(summaryDir, id);
         const latest = parseAgentSummary(await readFile(join(dir, "latest_summary.json"), "utf8"));

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from "vitest";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +39,21 @@ export function makeTempDir(): Promise<string> {
 /** Removes a temp directory made by {@link makeTempDir}. */
 export function removeTempDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * A fresh temp directory for each test of the file, with `summaries` as the summary dir below it,
+ * removed after the test; `use` is told both before each test.
+ */
+export function useSummaryDir(use: (dirs: { root: string; summaryDir: string }) => void): void {
+  let root: string | undefined;
+  beforeEach(async () => {
+    root = await makeTempDir();
+    use({ root, summaryDir: join(root, "summaries") });
+  });
+  afterEach(async () => {
+    if (root !== undefined) await removeTempDir(root);
+  });
 }
 
 /** Every path under `dir`, relative, sorted (directories end in `/`). */

@@ -1,18 +1,11 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidOptionError, InvalidSummaryError, SummaryStore } from "../src/index.js";
-import { makeSummary, makeTempDir, recordingLogger, removeTempDir } from "./helpers.js";
+import { makeSummary, recordingLogger, useSummaryDir } from "./helpers.js";
 
-let root: string;
 let summaryDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  summaryDir = join(root, "summaries");
-});
-afterEach(async () => {
-  await removeTempDir(root);
-});
+useSummaryDir((dirs) => ({ summaryDir } = dirs));
 
 const MiB = 1024 * 1024;
 const line = (n: number) => `${JSON.stringify(makeSummary("a", n))}\n`;

@@ -1,18 +1,12 @@
 import { appendFile, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SummaryStore } from "../src/index.js";
-import { makeSummary, makeTempDir, recordingLogger, removeTempDir } from "./helpers.js";
+import { makeSummary, recordingLogger, useSummaryDir } from "./helpers.js";
 
 let root: string;
 let summaryDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  summaryDir = join(root, "summaries");
-});
-afterEach(async () => {
-  await removeTempDir(root);
-});
+useSummaryDir((dirs) => ({ root, summaryDir } = dirs));
 
 const SECRET = "s3cr3t-TOKEN-4f7a";
 

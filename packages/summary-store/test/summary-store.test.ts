@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentSummary } from "@agentwatch/models";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   InvalidOptionError,
   InvalidSummaryError,
@@ -9,17 +9,11 @@ import {
   SummaryStore,
   SummaryWriteError,
 } from "../src/index.js";
-import { listTree, makeSummary, makeTempDir, recordingLogger, removeTempDir } from "./helpers.js";
+import { listTree, makeSummary, recordingLogger, useSummaryDir } from "./helpers.js";
 
 let root: string;
 let summaryDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  summaryDir = join(root, "summaries");
-});
-afterEach(async () => {
-  await removeTempDir(root);
-});
+useSummaryDir((dirs) => ({ root, summaryDir } = dirs));
 
 async function historyLines(id: string, file = "summary_history.jsonl"): Promise<string[]> {
   const text = await readFile(join(summaryDir, id, file), "utf8");

@@ -11,20 +11,14 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SummaryStore, UnsafePathError } from "../src/index.js";
-import { listTree, makeSummary, makeTempDir, recordingLogger, removeTempDir } from "./helpers.js";
+import { listTree, makeSummary, recordingLogger, useSummaryDir } from "./helpers.js";
 import { OTHER_UID, canActAsOtherUser } from "@agentwatch/test-kit";
 
 let root: string;
 let summaryDir: string;
-beforeEach(async () => {
-  root = await makeTempDir();
-  summaryDir = join(root, "summaries");
-});
-afterEach(async () => {
-  await removeTempDir(root);
-});
+useSummaryDir((dirs) => ({ root, summaryDir } = dirs));
 
 /** The error `run` rejects with, checked to be an `UnsafePathError`. */
 async function refusal(run: Promise<unknown>): Promise<UnsafePathError> {

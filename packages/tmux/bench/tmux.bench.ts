@@ -18,6 +18,7 @@ import { promisify } from "node:util";
 import { type BenchRow, median, percentile, writeBenchResults } from "@agentwatch/bench-kit";
 import { DEFAULT_CONFIG } from "@agentwatch/config";
 import { createMonitoringService } from "@agentwatch/monitor";
+import { CLAUDE_PROMPT } from "@agentwatch/test-kit";
 import { tmuxSource } from "../src/index.js";
 
 const run = promisify(execFile);
@@ -31,16 +32,8 @@ delete env.TMUX;
 const tmux = (...args: string[]) =>
   run("tmux", ["-L", socket, "-f", "/dev/null", ...args], { env }).then((r) => r.stdout);
 
-const PROMPT = [
-  "⏺ Bash(rm -rf node_modules && npm install)",
-  "╭──────────────────────────────────────────╮",
-  "│ Bash command                             │",
-  "│   rm -rf node_modules && npm install     │",
-  "│ Do you want to proceed?                  │",
-  "│ ❯ 1. Yes                                 │",
-  "│   2. No, and tell Claude what to do differently (esc) │",
-  "╰──────────────────────────────────────────╯",
-];
+/** The permission dialog, from its tool call on (the fake agent prints it on a line of input). */
+const PROMPT = CLAUDE_PROMPT.slice(CLAUDE_PROMPT.findIndex((line) => line.startsWith("⏺")));
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "agentwatch-tmux-bench-"));
@@ -51,7 +44,7 @@ async function main(): Promise<void> {
     "#!/bin/sh",
     "printf '%s\\n' '> Reinstall the dependencies' '⏺ Read(package.json)' '  ⎿  Read 40 lines'",
     "read -r go",
-    ...PROMPT.map((line) => `printf '%s\\n' '${line}'`),
+    ...PROMPT.map((line) => `printf '%s\\n' '${line.replace(/'/g, `'\\''`)}'`),
     "read -r answer",
     "",
   ].join("\n");

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type NodeRun, asOtherUser, runNode } from "@agentwatch/test-kit";
+import { CLAUDE_PROMPT, type NodeRun, asOtherUser, runNode } from "@agentwatch/test-kit";
 import { afterEach, beforeEach } from "vitest";
 
 /** The built CLI: tests run what users run. */
@@ -69,19 +69,8 @@ export function useCliWorkspace(): CliWorkspace {
   return ws;
 }
 
-/** Claude Code at a permission prompt. */
-export const PERMISSION = [
-  "⏺ Bash(rm -rf node_modules && npm install)",
-  "╭──────────────────────────────────────────╮",
-  "│ Bash command                             │",
-  "│   rm -rf node_modules && npm install     │",
-  "│ Do you want to proceed?                  │",
-  "│ ❯ 1. Yes                                 │",
-  "│   2. Yes, and don't ask again            │",
-  "│   3. No, and tell Claude what to do differently (esc) │",
-  "╰──────────────────────────────────────────╯",
-  "",
-].join("\n");
+/** Claude Code at a permission prompt, as a log file holds it. */
+export const PERMISSION = `${CLAUDE_PROMPT.join("\n")}\n`;
 
 /** Claude Code at work. */
 export const WORKING = [
