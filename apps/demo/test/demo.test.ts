@@ -3,9 +3,11 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtFile, runNode, scaled } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+/** The built demo (dist/main.js, what `agentwatch-demo` runs); the test task builds it first. */
+const main = () => builtFile(new URL("../dist/main.js", import.meta.url));
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 interface Run {
@@ -14,21 +16,19 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * How long a demo run may take before it is killed and the test fails, before scaling: the
+ * `--duration` it polls for, and 20 s to start, stop and check.
+ */
+function deadlineMs(args: readonly string[]): number {
+  const at = args.indexOf("--duration");
+  return 20_000 + (at === -1 ? 0 : Number(args[at + 1]) * 1000);
+}
+
 /** Runs the demo as a user would, with its output piped (not a terminal). */
 function demo(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=@agentwatch/source", main, ...args],
-      { cwd: packageDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  const options = { cwd: packageDir, env: { ...process.env, ...env }, timeoutMs: deadlineMs(args) };
+  return runNode(main(), args, options);
 }
 
 let dir: string;
@@ -39,7 +39,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("a headless run on simulated agents", () => {
+describe("a headless run on simulated agents", { timeout: scaled(60_000) }, () => {
   it("shows rotation, truncation and a pending partial line, loses nothing, and resumes", async () => {
     const workspace = join(dir, "ws");
     const args = ["--workspace", workspace, "--duration", "6", "--interval", "0.5"];
@@ -66,7 +66,7 @@ describe("a headless run on simulated agents", () => {
   });
 });
 
-describe("--once", () => {
+describe("--once", { timeout: scaled(60_000) }, () => {
   it("polls real logs once and prints JSON with their new lines", async () => {
     for (const id of ["alpha", "beta"]) {
       await mkdir(join(dir, "instances", id), { recursive: true });
@@ -171,16 +171,7 @@ describe("bad input", () => {
 /** Runs the demo inside a pseudo-terminal (util-linux `script`), as in a real terminal window. */
 function demoInTerminal(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-  const command = [
-    process.execPath,
-    "--import",
-    "tsx",
-    "--conditions=@agentwatch/source",
-    main,
-    ...args,
-  ]
-    .map(quote)
-    .join(" ");
+  const command = [process.execPath, main(), ...args].map(quote).join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qec", command, "/dev/null"], {
       cwd: packageDir,
@@ -188,13 +179,25 @@ function demoInTerminal(args: string[], env: Record<string, string> = {}): Promi
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
+    const ms = scaled(deadlineMs(args));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the demo in a terminal did not exit within ${ms} ms\nstdout: ${stdout}`));
+    }, ms);
     child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr: "" }));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // "close", not "exit": what it printed last must have been read
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr: "" });
+    });
   });
 }
 
-describe("in a terminal", () => {
+describe("in a terminal", { timeout: scaled(60_000) }, () => {
   it("redraws a live table, and prints plain lines when NO_COLOR is set", async () => {
     const args = ["--workspace", join(dir, "ws"), "--duration", "1.5", "--interval", "0.5"];
     const live = await demoInTerminal(args);

@@ -148,7 +148,8 @@ export async function startAgent(
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
   child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // "close", not "exit": the final report on stdout must have been read by then.
+  const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
   // The pipe is never written; once the agent is gone it must not keep this process alive.
   void exited.then(() => child.stdin.destroy());
   // The log exists once the agent says it is ready; polls start after that.

@@ -1,15 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { builtFile, waitFor } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  SCENARIOS,
-  agentProcessCommand,
-  expectedLines,
-  simulateAgent,
-  simulatedBytes,
-} from "./index.js";
+import type * as AgentSim from "./index.js";
+import { SCENARIOS, expectedLines, simulateAgent, simulatedBytes } from "./index.js";
 
 function take<T>(iterable: Iterable<T>, n: number): T[] {
   const out: T[] = [];
@@ -67,24 +64,36 @@ describe("agent process", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function runAgent(extra: string[]): Promise<{ writes: number; bytes: number }> {
-    const { command, args } = agentProcessCommand();
+  /**
+   * The agent process command of the built package (dist/, as the demo and the CLI run it): the
+   * command the source gives falls back to tsx, which the tests do not use.
+   */
+  async function builtAgentProcessCommand(): Promise<AgentSim.AgentProcessCommand> {
+    const entry = builtFile(new URL("../dist/index.js", import.meta.url));
+    const built = (await import(pathToFileURL(entry).href)) as typeof AgentSim;
+    const command = built.agentProcessCommand();
+    const script = fileURLToPath(new URL("../dist/agent-process.js", import.meta.url));
+    expect(command).toEqual({ command: process.execPath, args: [script] });
+    return command;
+  }
+
+  /** Runs the built agent process until `done()` holds, stops it with SIGTERM, returns its report. */
+  async function runAgent(
+    extra: string[],
+    done: () => Promise<boolean>,
+    what: string,
+  ): Promise<{ writes: number; bytes: number }> {
+    const { command, args } = await builtAgentProcessCommand();
     const child = spawn(command, [...args, ...extra], { stdio: ["ignore", "pipe", "inherit"] });
+    // "close", not "exit": the report it prints last must have been read
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     let out = "";
     child.stdout.on("data", (data: Buffer) => (out += data.toString()));
-    // Stop it once it has written past the rotation point.
-    const log = extra[extra.indexOf("--log") + 1]!;
-    for (let i = 0; i < 400; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      const size = await readFile(`${log}.1`).then(
-        (b) => b.length,
-        () => 0,
-      );
-      if (size > 0) break;
+    try {
+      await waitFor(done, { what });
+    } finally {
+      child.kill("SIGTERM");
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
     expect(await exited).toBe(0);
     // First {"ready":true}, then the report on SIGTERM.
     const lines = out.trim().split("\n");
@@ -97,20 +106,37 @@ describe("agent process", () => {
     async (mode) => {
       const log = join(dir, "instances", "a1", "tmux_output.log");
       const seed = 11;
-      const report = await runAgent([
-        "--log",
-        log,
-        "--seed",
-        String(seed),
-        "--scenario",
-        "implement-feature",
-        "--pause-scale",
-        "0.05",
-        "--rotate-after",
-        "20",
-        "--rotate-mode",
-        mode,
-      ]);
+      const options = { seed, scenario: "implement-feature" } as const;
+      const rotated = simulatedBytes(options, 20).length; // what the rotation moves to log.1
+      const after = Buffer.from(simulatedBytes(options, 2000)).subarray(rotated);
+      // Stopped once log.1 holds the first 20 writes and the log has begun again with the next.
+      const wroteAfterRotation = async () => {
+        const old = await stat(`${log}.1`).catch(() => null);
+        const current = await readFile(log).catch(() => Buffer.alloc(0));
+        return (
+          old?.size === rotated &&
+          current.length > 0 &&
+          after.subarray(0, current.length).equals(current)
+        );
+      };
+      const report = await runAgent(
+        [
+          "--log",
+          log,
+          "--seed",
+          String(seed),
+          "--scenario",
+          "implement-feature",
+          "--pause-scale",
+          "0.05",
+          "--rotate-after",
+          "20",
+          "--rotate-mode",
+          mode,
+        ],
+        wroteAfterRotation,
+        `a write after the ${mode} rotation`,
+      );
       expect(report.writes).toBeGreaterThan(20);
       const written = Buffer.concat([await readFile(`${log}.1`), await readFile(log)]);
       const expected = simulatedBytes({ seed, scenario: "implement-feature" }, report.writes);

@@ -3,6 +3,7 @@ import { open as openHandle, chmod, mkdir, rm, symlink, writeFile } from "node:f
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { scaled, testChild } from "@agentwatch/test-kit";
 import { describe, expect, it, vi } from "vitest";
 import {
   type CountingStore,
@@ -13,7 +14,7 @@ import {
 } from "./helpers.js";
 
 const run = promisify(execFile);
-const childScript = fileURLToPath(new URL("./child/read-once.ts", import.meta.url));
+const childSource = new URL("./child/read-once.ts", import.meta.url);
 
 let dir: string;
 let log: string;
@@ -127,18 +128,12 @@ describe("8. errors never throw and leave the position untouched", () => {
     const asRoot = process.getuid?.() === 0;
     const { stdout } = await run(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        "--conditions=@agentwatch/source",
-        childScript,
-        log,
-        JSON.stringify(saved),
-      ],
+      [testChild(childSource), log, JSON.stringify(saved)],
       {
         cwd: fileURLToPath(new URL("..", import.meta.url)),
         ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
         env: { ...process.env, HOME: dir },
+        timeout: scaled(20_000),
       },
     );
     const child = JSON.parse(stdout) as {

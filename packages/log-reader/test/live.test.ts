@@ -1,13 +1,13 @@
 import { fork } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InMemoryPositionStore } from "@agentwatch/models";
+import { testChild } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IncrementalLogReader } from "../src/index.js";
 import { makeTempDir, removeDir } from "./helpers.js";
 
-const writerScript = fileURLToPath(new URL("./child/writer.ts", import.meta.url));
+const writerSource = new URL("./child/writer.ts", import.meta.url);
 
 let dir: string;
 beforeEach(async () => {
@@ -33,9 +33,9 @@ describe("a live writer in another process", () => {
         maxLinesPerRead: 37,
         partialLineFlushMs: 60_000,
       });
-      const child = fork(writerScript, [dir, "4000", "12345", where], {
+      const child = fork(testChild(writerSource), [dir, "4000", "12345", where], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
-        execArgv: ["--import", "tsx"],
+        execArgv: [],
       });
       let done = false;
       let wantsRotation = false;

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCENARIOS, expectedLines, simulatedBytes } from "@agentwatch/agent-sim";
+import { type NodeChild, scaled, startNode, testChild, waitFor } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Workspace } from "./helpers/workspace.js";
 
-const CHILD = fileURLToPath(new URL("./helpers/run-service.ts", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = ["sim-a", "sim-b", "sim-c", "sim-d", "sim-e"];
 const KILLS = 4;
@@ -18,14 +17,14 @@ interface Entry {
 }
 
 let ws: Workspace;
-let children: ChildProcess[] = [];
+let children: NodeChild[] = [];
 
 beforeEach(async () => {
   ws = await Workspace.create();
 });
 
 afterEach(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  await Promise.all(children.map((child) => child.stop()));
   children = [];
   await ws.remove();
 });
@@ -41,43 +40,22 @@ function stages(seed: number, parts: number): Uint8Array[] {
   return cuts.slice(1).map((end, i) => bytes.subarray(cuts[i], end));
 }
 
-function spawnService(recordFile: string): { child: ChildProcess; output: string[] } {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@agentwatch/source",
-      CHILD,
-      ws.logDir,
-      ws.stateDir,
-      ws.summaryDir,
-      recordFile,
-    ],
-    { cwd: PACKAGE_DIR, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  const output: string[] = [];
-  child.stdout
-    ?.setEncoding("utf8")
-    .on("data", (chunk: string) => output.push(...chunk.split("\n")));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => output.push(`stderr: ${chunk}`));
-  return { child, output };
-}
-
-async function until(condition: () => boolean, what: string, output: string[]): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; child said:\n${output.join("\n")}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+/**
+ * Starts the service (test/helpers/run-service.ts, compiled, on the built package). Each batch it
+ * summarizes waits, summarized but not yet stored, until `letGo(n)` says yes to the nth batch of
+ * this run (n from 1); a batch it says no to stays waiting, for the test to kill the service.
+ */
+function startService(recordFile: string, letGo: (n: number) => boolean): NodeChild {
+  const script = testChild(new URL("./helpers/run-service.ts", import.meta.url));
+  const args = [ws.logDir, ws.stateDir, ws.summaryDir, recordFile];
+  const service = startNode(script, args, { cwd: PACKAGE_DIR, stdin: "pipe" });
+  children.push(service);
+  let batches = 0;
+  service.child.stdout?.on("data", () => {
+    const recorded = service.lines.filter((line) => line.startsWith("recorded ")).length;
+    while (batches < recorded) if (letGo(++batches)) service.child.stdin?.write("go\n");
+  });
+  return service;
 }
 
 function readRecord(file: string): Entry[] {
@@ -99,7 +77,7 @@ function coverage(entries: Entry[], expected: string[]): number {
   return covered;
 }
 
-describe("resume after a kill", () => {
+describe("resume after a kill", { timeout: scaled(60_000) }, () => {
   it("summarizes every written line at least once and skips none across SIGKILLs mid-cycle", async () => {
     const record = join(ws.root, "record.jsonl");
     const pieces = AGENTS.map((_, i) => stages(i + 1, KILLS + 1));
@@ -109,21 +87,21 @@ describe("resume after a kill", () => {
     for (let round = 0; round <= KILLS; round++) {
       AGENTS.forEach((id, i) => appendFileSync(ws.logPath(id), pieces[i]![round]!));
       const before = readRecord(record).length;
-      const { child, output } = spawnService(record);
       if (round < KILLS) {
         // kill while the (round+1)-th batch of this run is summarized but not yet stored or committed
         const target = round + 1;
-        await until(
-          () => output.filter((line) => line.startsWith("recorded")).length >= target,
-          "a batch",
-          output,
-        );
-        child.kill("SIGKILL");
-        expect(await exited(child)).toBeNull();
+        const service = startService(record, (n) => n < target);
+        await service.waitForLine((line) => line.startsWith("recorded "), {
+          what: `batch ${target} of run ${round + 1} to be summarized`,
+          nth: target,
+        });
+        const { code, signal } = await service.stop("SIGKILL");
+        expect({ code, signal }, service.stderr()).toEqual({ code: null, signal: "SIGKILL" });
         expect(readRecord(record).length).toBeGreaterThan(before);
         continue;
       }
-      await until(
+      const service = startService(record, () => true);
+      await waitFor(
         () => {
           const entries = readRecord(record);
           return AGENTS.every(
@@ -134,11 +112,12 @@ describe("resume after a kill", () => {
               ) === expected[i]!.length,
           );
         },
-        "every line to be summarized",
-        output,
-      );
-      child.kill("SIGTERM");
-      expect(await exited(child)).toBe(0);
+        { what: "every line to be summarized" },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\nservice stderr: ${service.stderr()}`);
+      });
+      const { code } = await service.stop("SIGTERM");
+      expect(code, service.stderr()).toBe(0);
     }
 
     const entries = readRecord(record);
@@ -151,5 +130,5 @@ describe("resume after a kill", () => {
     const written = expected.reduce((sum, lines) => sum + lines.length, 0);
     // the kills landed between summarizing and committing: some lines were summarized twice
     expect(summarized).toBeGreaterThan(written);
-  }, 60_000);
+  });
 });

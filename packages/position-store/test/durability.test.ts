@@ -1,6 +1,7 @@
 import { watch } from "node:fs";
 import { link, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { waitFor } from "@agentwatch/test-kit";
 import { describe, expect, it } from "vitest";
 import { PositionTracker, STATE_FILE_NAME } from "../src/index.js";
 import { crc32 } from "node:zlib";
@@ -67,11 +68,19 @@ describe("atomic, durable writes", () => {
         "first:tmux_output": position("first", "tmux_output", { last_byte_offset: i }),
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const tempNames = () =>
+      [...seen].filter((name) =>
+        /^monitor_positions\.json(\.journal)?\.\d+\.[0-9a-f]{12}\.tmp$/.test(name),
+      );
+    // fs.watch reports asynchronously: wait for the events of the five compactions
+    await waitFor(
+      () =>
+        tempNames().filter((name) => !name.includes(".journal.")).length >= 5 &&
+        tempNames().filter((name) => name.includes(".journal.")).length >= 5,
+      { what: "fs.watch to report the temp files of five compactions" },
+    ).catch(() => {}); // the expectations below say what is missing
     watcher.close();
-    const temps = [...seen].filter((name) =>
-      /^monitor_positions\.json(\.journal)?\.\d+\.[0-9a-f]{12}\.tmp$/.test(name),
-    );
+    const temps = tempNames();
     expect(temps.filter((name) => !name.includes(".journal.")).length).toBeGreaterThanOrEqual(5);
     expect(temps.filter((name) => name.includes(".journal.")).length).toBeGreaterThanOrEqual(5);
     expect(new Set(temps).size).toBe(temps.length);
@@ -92,9 +101,9 @@ describe("atomic, durable writes", () => {
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 1 }));
     await tracker.updatePosition(position("a", "tmux_output", { last_byte_offset: 2 }));
     await tracker.updatePosition(position("b"));
-    for (let wait = 0; tracker.stats.compactions < 2 && wait < 500; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => tracker.stats.compactions >= 2, {
+      what: "the idle compactions",
+    }).catch(() => {}); // the expectation below says how many there were
     expect(tracker.stats.compactions).toBe(2);
     expect(await readSnapshotJson(dir)).toEqual({
       "a:tmux_output": position("a", "tmux_output", { last_byte_offset: 2 }),

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import type { LogPosition, Logger } from "@agentwatch/models";
+import { type NodeChild, startNode, testChild, waitFor } from "@agentwatch/test-kit";
 import { afterEach } from "vitest";
 
 /** The package directory (children run with it as cwd). */
@@ -77,15 +77,14 @@ export function recordingLogger(): {
  */
 export async function lockReleased(dir: string): Promise<void> {
   const lockDir = join(dir, "monitor_positions.json.lock");
-  for (let wait = 0; wait < 500; wait++) {
-    const held = await stat(lockDir).then(
-      () => true,
-      () => false,
-    );
-    if (!held) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`${lockDir} is still there after 2.5 s`);
+  await waitFor(
+    () =>
+      stat(lockDir).then(
+        () => false,
+        () => true,
+      ),
+    { what: `${lockDir} to be released`, timeoutMs: 5_000, everyMs: 5 },
+  );
 }
 
 /** The parsed JSON of the state file in `dir` alone (what the Python implementation reads). */
@@ -139,58 +138,22 @@ export async function readStateJson(dir: string): Promise<Record<string, LogPosi
   return state;
 }
 
-/** Starts `test/children/<script>` with tsx, as a real separate Node.js process. */
-export function spawnChild(script: string, args: readonly string[]): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@agentwatch/source",
-      join("test", "children", script),
-      ...args,
-    ],
-    { cwd: PACKAGE_DIR, stdio: ["pipe", "pipe", "pipe"] },
-  );
-}
+const children: NodeChild[] = [];
 
-/** Collects a child's stdout lines and stderr text; `exited` settles when its streams close. */
-export function watchChild(child: ChildProcess): {
-  lines: string[];
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForLine: (predicate: (line: string) => boolean) => Promise<string>;
-} {
-  const lines: string[] = [];
-  let partial = "";
-  let errText = "";
-  const waiters: { predicate: (line: string) => boolean; resolve: (line: string) => void }[] = [];
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop() ?? "";
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of waiters.splice(0)) {
-        if (waiter.predicate(line)) waiter.resolve(line);
-        else waiters.push(waiter);
-      }
-    }
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((child) => child.stop()));
+});
+
+/**
+ * Starts `test/children/<script>` (e.g. "kill-loop.ts") as a real separate Node.js process: its
+ * JavaScript, compiled by test/global-setup.ts, running this package's built code. Stopped (killed)
+ * after the test if it is still running.
+ */
+export function startChild(script: string, args: readonly string[]): NodeChild {
+  const child = startNode(testChild(new URL(`./children/${script}`, import.meta.url)), args, {
+    cwd: PACKAGE_DIR,
+    stdin: "pipe",
   });
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => (errText += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal })),
-  );
-  const waitForLine = (predicate: (line: string) => boolean) => {
-    const found = lines.find(predicate);
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise<string>((resolve, reject) => {
-      waiters.push({ predicate, resolve });
-      void exited.then(({ code, signal }) =>
-        reject(new Error(`child exited (${code ?? signal}) before the line came:\n${errText}`)),
-      );
-    });
-  };
-  return { lines, stderr: () => errText, exited, waitForLine };
+  children.push(child);
+  return child;
 }

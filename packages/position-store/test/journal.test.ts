@@ -10,9 +10,8 @@ import {
   readSnapshotJson,
   readStateJson,
   recordingLogger,
-  spawnChild,
+  startChild,
   tempDir,
-  watchChild,
 } from "./helpers.js";
 
 const FILE = STATE_FILE_NAME;
@@ -182,10 +181,11 @@ describe("the journal", () => {
   it("opening needs no lock while the journal continues the state file", async () => {
     const dir = await tempDir();
     await withJournal(dir);
-    const holder = spawnChild("hold-lock.ts", [dir]);
-    const watch = watchChild(holder);
+    const holder = startChild("hold-lock.ts", [dir]);
     try {
-      await watch.waitForLine((line) => line === "locked");
+      await holder.waitForLine((line) => line === "locked", {
+        what: "the holder to take the lock",
+      });
       const { logger, warnings } = recordingLogger();
       const tracker = await PositionTracker.open(dir, { lockTimeoutMs: 100, logger });
       expect(tracker.getPosition("b", "tmux_output")).toEqual(position("b"));
@@ -194,8 +194,7 @@ describe("the journal", () => {
       await tracker.close(); // it wrote nothing, so it folds nothing in and needs no lock either
       expect(await readStateJson(dir)).toMatchObject({ "b:tmux_output": position("b") });
     } finally {
-      holder.kill("SIGKILL");
-      await watch.exited;
+      await holder.stop("SIGKILL");
     }
     expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });

@@ -1,15 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { scaled, waitFor } from "@agentwatch/test-kit";
 import { describe, expect, it } from "vitest";
 import { PositionLockError, PositionTracker, STATE_FILE_NAME } from "../src/index.js";
-import {
-  lockReleased,
-  position,
-  readStateJson,
-  spawnChild,
-  tempDir,
-  watchChild,
-} from "./helpers.js";
+import { lockReleased, position, readStateJson, startChild, tempDir } from "./helpers.js";
 
 const CHILDREN = 4;
 const UPDATES = 200;
@@ -18,18 +12,29 @@ const KEYS = 4;
 describe("several processes sharing one state dir", () => {
   it(
     `${CHILDREN} processes making ${UPDATES} updates each at the same time lose none of them`,
-    { timeout: 60_000 },
+    { timeout: scaled(60_000) },
     async () => {
       const dir = await tempDir();
       const setup = await PositionTracker.open(dir);
       await setup.updatePosition(position("pre-existing"));
-      const processes = Array.from({ length: CHILDREN }, (_, n) =>
-        spawnChild("update-loop.ts", [dir, `proc${n}`, String(UPDATES), String(KEYS)]),
+      const children = Array.from({ length: CHILDREN }, (_, n) =>
+        startChild("update-loop.ts", [dir, `proc${n}`, String(UPDATES), String(KEYS)]),
       );
-      const children = processes.map((child) => watchChild(child));
-      await Promise.all(children.map((child) => child.waitForLine((line) => line === "loaded")));
+      await Promise.all(
+        children.map((child, n) =>
+          child.waitForLine((line) => line === "loaded", { what: `child ${n} to open the store` }),
+        ),
+      );
       // All four have loaded and opened the store: start them together.
-      for (const child of processes) child.stdin?.write("go\n");
+      for (const child of children) child.child.stdin?.write("go\n");
+      await Promise.all(
+        children.map((child, n) =>
+          child.waitForLine((line) => line.startsWith("done "), {
+            what: `child ${n} to make its ${UPDATES} updates`,
+            timeoutMs: 45_000,
+          }),
+        ),
+      );
       const exits = await Promise.all(children.map((child) => child.exited));
       exits.forEach(({ code }, n) => expect(code, children[n]?.stderr()).toBe(0));
 
@@ -75,14 +80,14 @@ describe("several processes sharing one state dir", () => {
   it("a tracker writing without pause keeps the lock between writes, yet lets another one in", async () => {
     const dir = await tempDir();
     const busy = await PositionTracker.open(dir);
-    const other = await PositionTracker.open(dir, { lockTimeoutMs: 5000 });
+    const other = await PositionTracker.open(dir, { lockTimeoutMs: scaled(5000) });
     let writing = true;
     let writes = 0;
     const loop = (async () => {
       while (writing)
         await busy.updatePosition(position("busy", "tmux_output", { last_byte_offset: ++writes }));
     })();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => busy.stats.writes >= 2, { what: "the busy tracker to write" });
     // The busy tracker releases the kept lock after at most a second, then pauses for waiters.
     await other.updatePosition(position("other"));
     writing = false;
@@ -96,17 +101,18 @@ describe("several processes sharing one state dir", () => {
 
   it("a lock left by a killed process blocks only until lockStaleMs, then is taken over", async () => {
     const dir = await tempDir();
-    const tracker = await PositionTracker.open(dir, { lockStaleMs: 2000, lockTimeoutMs: 500 });
-    const holderProcess = spawnChild("hold-lock.ts", [dir]);
-    const holder = watchChild(holderProcess);
-    await holder.waitForLine((line) => line === "locked");
+    // The holder refreshes its lock every staleMs / 2: on a loaded machine that refresh may come
+    // late, so the staleness is scaled like every other deadline.
+    const lockStaleMs = scaled(2000);
+    const tracker = await PositionTracker.open(dir, { lockStaleMs, lockTimeoutMs: 500 });
+    const holder = startChild("hold-lock.ts", [dir, String(lockStaleMs)]);
+    await holder.waitForLine((line) => line === "locked", { what: "the holder to take the lock" });
     // While the holder lives, the lock is respected.
     await expect(tracker.updatePosition(position("early"))).rejects.toThrow(PositionLockError);
-    holderProcess.kill("SIGKILL");
-    await holder.exited;
+    await holder.stop("SIGKILL");
     expect((await stat(join(dir, `${STATE_FILE_NAME}.lock`))).isDirectory()).toBe(true);
 
-    const patient = await PositionTracker.open(dir, { lockStaleMs: 2000 });
+    const patient = await PositionTracker.open(dir, { lockStaleMs });
     await patient.updatePosition(position("after-kill"));
     expect(Object.keys(await readStateJson(dir))).toEqual(["after-kill:tmux_output"]);
     await lockReleased(dir); // kept for a few ms after the write, then released: not left behind

@@ -14,7 +14,7 @@ import {
   STATE_FILE_NAME,
   StateDirError,
 } from "../src/index.js";
-import { position, readStateJson, spawnChild, tempDir, watchChild } from "./helpers.js";
+import { position, readStateJson, startChild, tempDir } from "./helpers.js";
 
 async function failure(promise: Promise<unknown>): Promise<PositionWriteError> {
   const error: unknown = await promise.then(
@@ -90,7 +90,8 @@ describe("write failures", () => {
     await setup.updatePosition(position("small"));
     await setup.close();
     const before = await readFile(join(dir, STATE_FILE_NAME), "utf8");
-    const child = watchChild(spawnChild("limited-writer.ts", [dir, "4096"]));
+    const child = startChild("limited-writer.ts", [dir, "4096"]);
+    await child.waitForLine((line) => line.startsWith("{"), { what: "the writer's outcome" });
     const { code } = await child.exited;
     expect(code, child.stderr()).toBe(0);
     const outcome = JSON.parse(child.lines[0] ?? "{}") as Record<string, unknown>;

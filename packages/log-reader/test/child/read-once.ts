@@ -1,7 +1,8 @@
 // Child process helper: reads one log with a fresh reader over an in-memory store seeded with the
-// given position, and prints {result, lastLines, position} as JSON. Run by errors.test.ts as another user.
+// given position, and prints {result, lastLines, position} as JSON. Run by errors.test.ts as
+// another user; compiled by test/global-setup.ts, it runs this package's built code.
 import { InMemoryPositionStore, type LogPosition } from "@agentwatch/models";
-import { IncrementalLogReader } from "../../src/index.js";
+import { IncrementalLogReader } from "@agentwatch/log-reader";
 
 const [path, positionJson] = process.argv.slice(2);
 const store = new InMemoryPositionStore();

@@ -1,5 +1,5 @@
-// Child process helper for live.test.ts (run with tsx): an agent writing its log in random-sized pieces (cutting
-// lines and multi-byte characters), rotating it by rename when the parent asks: at a line
+// Child process helper for live.test.ts (compiled by test/global-setup.ts): an agent writing its
+// log in random-sized pieces (cutting lines and multi-byte characters), rotating it by rename when the parent asks: at a line
 // boundary, or with a fourth argument "mid", in the middle of a line (the line goes on in the new
 // file, like tmux pipe-pane output). At the end it writes every line it produced to
 // <dir>/manifest.json and sends "done".

@@ -1,12 +1,17 @@
 /**
- * A child process for the resume-after-kill test: runs the monitoring service with the real reader,
- * tracker, store, layout source and activity analysis, and the real SummaryGenerator (heuristic)
- * wrapped to record every batch of lines it summarizes (appended and fsynced before it returns). Cycles run back to back until
- * SIGTERM, which stops the service gracefully.
+ * A child process for the resume-after-kill test: runs the monitoring service (this package's
+ * built code) with the real reader, tracker, store, layout source and activity analysis, and the
+ * real SummaryGenerator (heuristic) wrapped to record every batch of lines it summarizes (appended
+ * and fsynced), then say "recorded <id>" and wait for a "go" line on stdin before it returns: the
+ * window between summarizing and storing, held open until the parent lets it close, so that a
+ * SIGKILL lands in it however slow the machine. Cycles run back to back until SIGTERM, which stops
+ * the service gracefully.
  *
- * Usage: node --import tsx --conditions=@agentwatch/source run-service.ts <logDir> <stateDir> <summaryDir> <recordFile>
+ * Usage: node run-service.js <logDir> <stateDir> <summaryDir> <recordFile>  (compiled by
+ * test/global-setup.ts)
  */
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyzeActivity } from "@agentwatch/activity";
 import { IncrementalLogReader } from "@agentwatch/log-reader";
@@ -18,11 +23,11 @@ import {
   MonitoringService,
   type SummaryGeneratorLike,
   layoutSource,
-} from "../../src/index.js";
+} from "@agentwatch/monitor";
 
 const [logDir, stateDir, summaryDir, recordFile] = process.argv.slice(2);
 if (logDir === undefined || stateDir === undefined || summaryDir === undefined || !recordFile) {
-  console.error("usage: run-service.ts <logDir> <stateDir> <summaryDir> <recordFile>");
+  console.error("usage: run-service.js <logDir> <stateDir> <summaryDir> <recordFile>");
   process.exit(2);
 }
 
@@ -39,6 +44,23 @@ const reader: LogReaderLike = {
   },
 };
 
+/** Each "go" line from the parent lets one recorded batch go on to be stored and committed. */
+const waiting: (() => void)[] = [];
+let credit = 0;
+createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line.trim() !== "go") return;
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else credit++;
+});
+function parentSaysGo(): Promise<void> {
+  if (credit > 0) {
+    credit--;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
 const record = openSync(recordFile, "a");
 const real = new SummaryGenerator();
 const generator: SummaryGeneratorLike = {
@@ -49,7 +71,7 @@ const generator: SummaryGeneratorLike = {
       writeSync(record, `${JSON.stringify(entry)}\n`);
       fsyncSync(record);
       process.stdout.write(`recorded ${instanceId}\n`);
-      await sleep(150); // the window between summarizing and storing that a kill lands in
+      await parentSaysGo();
     }
     return summary;
   },

@@ -2,7 +2,7 @@
 // then updates its keys forever (1 to 3 concurrent updates at a time, offsets increasing per key,
 // file_path of random length so the file's size keeps changing). After each update resolves it
 // prints "ok <key> <offset>", so the parent knows what was durably acknowledged when it kills.
-import { PositionTracker } from "../../src/index.js";
+import { PositionTracker } from "@agentwatch/position-store";
 import { position } from "./child-position.js";
 import { waitForStdinLine } from "./stdin-lines.js";
 

@@ -1,7 +1,7 @@
 // Child process: opens the store, lowers its own file size limit (RLIMIT_FSIZE) with prlimit, then
 // tries an update too big for it. Prints one JSON line describing what happened.
 import { execFileSync } from "node:child_process";
-import { PositionTracker } from "../../src/index.js";
+import { PositionTracker } from "@agentwatch/position-store";
 import { position } from "./child-position.js";
 
 const [stateDir = "", limitBytes = "4096"] = process.argv.slice(2);

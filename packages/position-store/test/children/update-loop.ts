@@ -1,7 +1,7 @@
 // Child process: opens the store, says "loaded", waits for "go" on stdin, then makes `count`
 // sequential updates (each awaited) round-robin over its own `keys` keys, `<name>-<j>:tmux_output`,
 // update i writing offset i + 1. Prints "done <count>" at the end.
-import { PositionTracker } from "../../src/index.js";
+import { PositionTracker } from "@agentwatch/position-store";
 import { position } from "./child-position.js";
 import { waitForStdinLine } from "./stdin-lines.js";
 
