@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   type AgentSource,
@@ -6,13 +6,18 @@ import {
   combineSources,
   globSource,
   layoutSource,
+  type PaneEntry,
+  parseAgentsFilePanes,
 } from "@agentwatch/monitor";
 import type { MonitoringConfig } from "@agentwatch/config";
 import {
   DEFAULT_AGENT_COMMANDS,
   TmuxClient,
+  type TmuxPane,
   type TmuxServerOptions,
   type TmuxSource,
+  paneName,
+  paneTarget,
   tmuxSource,
 } from "@agentwatch/tmux";
 import { oneLine } from "@agentwatch/term-ui";
@@ -135,6 +140,10 @@ export function buildSource(
       sessions: flags.tmuxSession,
       panes: flags.tmuxPane,
       all: flags.tmuxAll,
+      describe:
+        flags.agents === undefined
+          ? undefined
+          : paneDescriptions(userPath(flags.agents, context.io)),
       logger: context.logger,
     });
     sources.push(tmux);
@@ -146,6 +155,31 @@ export function buildSource(
     sources.push(layoutSource(flags.logDir ?? config.log_dir, paths));
   }
   return { source: sources.length === 1 ? sources[0]! : combineSources(...sources), tmux };
+}
+
+/**
+ * The tmux panes an agents file describes (entries with `tmux_pane`: a pane id, target or name),
+ * read again when the file changes; a file that cannot be read describes nothing (the agents-file
+ * source reports it).
+ */
+function paneDescriptions(file: string): (pane: TmuxPane) => Promise<PaneEntry | undefined> {
+  let version = "";
+  let entries: PaneEntry[] = [];
+  return async (pane) => {
+    try {
+      const info = await stat(file);
+      const current = `${info.mtimeMs}:${info.size}:${info.ino}`;
+      if (current !== version) {
+        entries = parseAgentsFilePanes(await readFile(file, "utf8"));
+        version = current;
+      }
+    } catch {
+      entries = [];
+      version = "";
+    }
+    const names = [pane.paneId, paneTarget(pane), paneName(pane)];
+    return entries.find((entry) => names.includes(entry.tmux_pane));
+  };
 }
 
 /**

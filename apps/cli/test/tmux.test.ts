@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TmuxServer, waitFor, writeFakeAgents } from "@agentwatch/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -34,7 +34,12 @@ async function fleet(): Promise<void> {
 
 interface Event {
   type: string;
-  summary?: { instance_id: string; instance_name: string; activity_state?: string };
+  summary?: {
+    instance_id: string;
+    instance_name: string;
+    activity_state?: string;
+    assigned_task?: string | null;
+  };
   agent?: { instance_name: string };
 }
 
@@ -64,6 +69,42 @@ describe("agentwatch watch --tmux", () => {
       "claude-db:0.0",
       "codex-payments:0.0",
     ]);
+  });
+
+  it("takes a pane's name and task from an agents file that names the pane", async () => {
+    await fleet();
+    const agents = join(ws.dir, "agents.json");
+    await writeFile(
+      agents,
+      JSON.stringify([
+        {
+          tmux_pane: "claude-db:0.0",
+          instance_name: "db-migrator",
+          assigned_task: "Add the email_verified column",
+        },
+      ]),
+    );
+    const run = await ws.run([
+      "watch",
+      "--tmux",
+      "--tmux-socket",
+      tmux.socket,
+      "--agents",
+      agents,
+      "--once",
+      "--json",
+    ]);
+    expect(run.stderr).toBe("");
+    const summaries = events(run.stdout)
+      .filter((e) => e.type === "summary")
+      .map((e) => e.summary!);
+    expect(summaries.find((s) => s.instance_name === "db-migrator")?.assigned_task).toBe(
+      "Add the email_verified column",
+    );
+    // A pane the file does not name: the task its user gave it, as its screen shows it.
+    expect(summaries.find((s) => s.instance_name === "codex-payments:0.0")?.assigned_task).toBe(
+      "Refactor the payment module to use the Money type",
+    );
   });
 
   it("keeps its state in the XDG state directory, leaves no pipe behind after --once, and status finds it", async () => {

@@ -22,6 +22,8 @@ export { globSource, type GlobSourceOptions } from "./sources/glob-source.js";
 export {
   agentsFileSource,
   parseAgentsFile,
+  parseAgentsFilePanes,
+  type PaneEntry,
   type ParseAgentsFileOptions,
 } from "./sources/agents-file-source.js";
 export { combineSources } from "./sources/combine-sources.js";

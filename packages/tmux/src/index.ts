@@ -1,6 +1,7 @@
 export {
   tmuxSource,
   type ListedPane,
+  type PaneDescription,
   type PaneSelection,
   type TmuxSource,
   type TmuxSourceOptions,

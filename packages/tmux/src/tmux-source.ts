@@ -28,8 +28,21 @@ export interface TmuxSourceOptions extends PaneSelection {
   readonly captureDir: string;
   /** Capture files past this size rotate; 64 MiB. */
   readonly captureMaxBytes?: number | undefined;
+  /**
+   * What is known of a pane from elsewhere (an agents file): its name, role, task and parent, which
+   * win over what the pane itself says. Asked each listing, for the agent panes only.
+   */
+  readonly describe?: ((pane: TmuxPane) => Promise<PaneDescription | undefined>) | undefined;
   readonly logger?: Logger | undefined;
   readonly clock?: (() => number) | undefined;
+}
+
+/** What is known of a pane from elsewhere; a field left out or null is not known there. */
+export interface PaneDescription {
+  readonly instance_name?: string | null | undefined;
+  readonly role?: string | null | undefined;
+  readonly assigned_task?: string | null | undefined;
+  readonly parent_instance_id?: string | null | undefined;
 }
 
 /** A tmux source: an `AgentSource`, plus what `agentwatch tmux detach` and a clean shutdown need. */
@@ -130,12 +143,13 @@ export function tmuxSource(options: TmuxSourceOptions): TmuxSource {
         if (agent === null) continue;
         try {
           const capture = await captures.ensure(pane, key);
+          const known = (await options.describe?.(pane)) ?? {};
           agents.push({
             instance_id: key,
-            instance_name: paneName(pane),
-            role: agent === "selected" ? null : agent,
-            assigned_task: null,
-            parent_instance_id: null,
+            instance_name: known.instance_name ?? paneName(pane),
+            role: known.role ?? (agent === "selected" ? null : agent),
+            assigned_task: known.assigned_task ?? null,
+            parent_instance_id: known.parent_instance_id ?? null,
             created_at: null,
             log_file_path: capture.file,
             log_type: "tmux_output",

@@ -147,6 +147,23 @@ describe("tmuxSource", () => {
     expect(await readFile(`${path}.1`, "utf8")).toContain("Do you want to proceed?");
   });
 
+  it("takes a pane's name, role and task from what it is told of the pane", async () => {
+    const id = await pane("claude-work", "claude");
+    const [agent] = await source({
+      describe: (p) =>
+        Promise.resolve(
+          p.paneId === id
+            ? { instance_name: "db-migrator", assigned_task: "Add the email_verified column" }
+            : undefined,
+        ),
+    }).list(context);
+    expect(agent).toMatchObject({
+      instance_name: "db-migrator",
+      role: "claude",
+      assigned_task: "Add the email_verified column",
+    });
+  });
+
   it("lists nothing when no tmux server runs", async () => {
     await tmux.kill();
     expect(await source().list(context)).toEqual([]);

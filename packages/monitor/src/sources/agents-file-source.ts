@@ -51,26 +51,11 @@ export function parseAgentsFile(
   baseDir: string,
   options: ParseAgentsFileOptions = {},
 ): AgentInfo[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`);
-  }
-  const list: unknown =
-    typeof raw === "object" && raw !== null && !Array.isArray(raw)
-      ? (raw as Record<string, unknown>).agents
-      : raw;
-  if (!Array.isArray(list)) {
-    throw new Error('expected a JSON array of agents or an object { "agents": [...] }');
-  }
   const seen = new Set<string>();
-  return list.map((item: unknown, index): AgentInfo => {
+  const agents: AgentInfo[] = [];
+  entriesOf(text).forEach((entry, index) => {
     const where = `agents[${index}]`;
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new Error(`${where}: expected an object (got ${describe(item)})`);
-    }
-    const entry = item as Record<string, unknown>;
+    if (isPaneEntry(entry)) return; // a tmux pane's description: the tmux source reads it
     const fields = {
       instance_id: requiredString(entry, "instance_id", where),
       log_file_path: requiredString(entry, "log_file_path", where),
@@ -89,7 +74,7 @@ export function parseAgentsFile(
     seen.add(f.instance_id);
     const logPath = expandHome(f.log_file_path, options.home);
     if (logPath instanceof Error) throw new Error(`${where}.log_file_path: ${logPath.message}`);
-    return {
+    agents.push({
       instance_id: f.instance_id,
       instance_name: f.instance_name ?? f.instance_id,
       role: f.role,
@@ -98,14 +83,79 @@ export function parseAgentsFile(
       created_at: f.created_at,
       log_file_path: resolve(baseDir, logPath),
       log_type: f.log_type ?? DEFAULT_LOG_TYPE,
-    };
+    });
   });
+  return agents;
+}
+
+/** The entries of an agents file's text, each an object. @throws {Error} naming what is wrong. */
+function entriesOf(text: string): Record<string, unknown>[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error("not valid JSON"); // never the parser's message: it quotes the file
+  }
+  const list: unknown =
+    typeof raw === "object" && raw !== null && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>).agents
+      : raw;
+  if (!Array.isArray(list)) {
+    throw new Error('expected a JSON array of agents or an object { "agents": [...] }');
+  }
+  return list.map((item: unknown, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new Error(`agents[${index}]: expected an object (got ${describe(item)})`);
+    }
+    return item as Record<string, unknown>;
+  });
+}
+
+function isPaneEntry(entry: Record<string, unknown>): boolean {
+  return entry.tmux_pane !== undefined && entry.log_file_path === undefined;
+}
+
+/** What an agents file says of a tmux pane (an entry with `tmux_pane` instead of a log). */
+export interface PaneEntry {
+  /** The pane: its id (`%12`), its target (`session:window.pane`) or its name (its title). */
+  readonly tmux_pane: string;
+  readonly instance_name: string | null;
+  readonly role: string | null;
+  readonly assigned_task: string | null;
+  readonly parent_instance_id: string | null;
+}
+
+/**
+ * The tmux panes an agents file describes: entries with `tmux_pane` (a pane id, target or name)
+ * and no `log_file_path`, giving the pane's `instance_name`, `role`, `assigned_task` and
+ * `parent_instance_id`. `parseAgentsFile` leaves them out.
+ *
+ * @throws {Error} naming the first bad entry or field.
+ */
+export function parseAgentsFilePanes(text: string): PaneEntry[] {
+  const panes: PaneEntry[] = [];
+  entriesOf(text).forEach((entry, index) => {
+    if (!isPaneEntry(entry)) return;
+    const where = `agents[${index}]`;
+    const fields = {
+      tmux_pane: requiredString(entry, "tmux_pane", where),
+      instance_name: nullableString(entry, "instance_name", where),
+      role: nullableString(entry, "role", where),
+      assigned_task: nullableString(entry, "assigned_task", where),
+      parent_instance_id: nullableString(entry, "parent_instance_id", where),
+    };
+    for (const value of Object.values(fields)) if (value instanceof Error) throw value;
+    panes.push(fields as PaneEntry);
+  });
+  return panes;
 }
 
 /**
  * The agents listed in a JSON file: an array (or `{ "agents": [...] }`) of objects with
  * `instance_id` and `log_file_path`, and optionally `instance_name`, `role`, `assigned_task`,
- * `parent_instance_id`, `created_at`, `log_type` (default `tmux_output`). A `log_file_path`
+ * `parent_instance_id`, `created_at`, `log_type` (default `tmux_output`). Entries with
+ * `tmux_pane` instead of `log_file_path` describe tmux panes (see `parseAgentsFilePanes`) and
+ * are not agents of this source. A `log_file_path`
  * starting with `~/` is under `options.home`; a relative one is relative to the agents file's own
  * directory. The file is read again whenever it changes. A missing or malformed file is reported
  * once per version (an `AgentsFileError` as an `error` event) and the previous list is kept, so a
