@@ -12,6 +12,8 @@ import {
   combineSources,
   globSource,
   layoutSource,
+  parseAgentsFile,
+  parseAgentsFilePanes,
 } from "../src/index.js";
 import { Workspace } from "./helpers/workspace.js";
 
@@ -657,5 +659,32 @@ describe("combineSources", () => {
     expect(reported).toHaveLength(1);
     expect(reported[0]).toBeInstanceOf(SourceError);
     expect(reported[0]?.message).toContain("flaky");
+  });
+});
+
+describe("agents-file entries for tmux panes", () => {
+  const text = JSON.stringify([
+    { instance_id: "api", log_file_path: "logs/api.log", assigned_task: "Serve the API" },
+    { tmux_pane: "work:1.0", instance_name: "db-migrator", assigned_task: "Add a column" },
+  ]);
+
+  it("describe panes, and are not agents of the agents-file source", () => {
+    expect(parseAgentsFile(text, "/base").map((a) => a.instance_id)).toEqual(["api"]);
+    expect(parseAgentsFilePanes(text)).toEqual([
+      {
+        tmux_pane: "work:1.0",
+        instance_name: "db-migrator",
+        role: null,
+        assigned_task: "Add a column",
+        parent_instance_id: null,
+      },
+    ]);
+  });
+
+  it("name a bad field, and never quote the file when it is not JSON", () => {
+    expect(() => parseAgentsFilePanes(JSON.stringify([{ tmux_pane: 3 }]))).toThrow(
+      "agents[0].tmux_pane: expected a non-empty string (got 3)",
+    );
+    expect(() => parseAgentsFilePanes('{ "secret-token": ')).toThrow(/^not valid JSON$/);
   });
 });
