@@ -2,40 +2,19 @@ import { appendFileSync, mkdirSync, readdirSync, utimesSync, writeFileSync } fro
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { MonitoredSummary } from "../src/index.js";
-import { type Harness, type Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
+import {
+  type Harness,
+  type Workspace,
+  cycle,
+  harness,
+  instanceRecord,
+  lastCycle,
+  useWorkspace,
+} from "./helpers/workspace.js";
 
 let ws: Workspace;
 
 useWorkspace((created) => (ws = created));
-
-/** The event types of the last cycle, with the instance id where there is one. */
-function lastCycle(harnessed: Harness): string[] {
-  const events = harnessed.events;
-  let start = events.length - 1;
-  while (start > 0 && events[start - 1]?.type !== "cycle") start--;
-  return events.slice(start).map((event) => {
-    const payload = event.payload as { instance_id?: string; summary?: { instance_id: string } };
-    const id = payload.instance_id ?? payload.summary?.instance_id;
-    return id === undefined ? event.type : `${event.type}:${id}`;
-  });
-}
-
-/** A record of the orchestrator's `state/instances.json`. */
-function record(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    name: id,
-    role: "general",
-    state: "busy",
-    initial_prompt: null,
-    parent_instance_id: null,
-    created_at: "2026-01-15T08:00:00",
-    last_activity: "2026-01-15T08:30:00",
-    instance_type: "claude",
-    workspace_dir: `/tmp/claude_orchestrator/${id}`,
-    ...fields,
-  };
-}
 
 let version = 0;
 
@@ -83,16 +62,20 @@ describe("the original orchestrator's layout with state/instances.json", () => {
     ws.addAgent("done", { instance_name: "done" });
     ws.append("done", "[state:working] old output");
     writeInstances([
-      record("lead", { role: "architect", initial_prompt: "Lead the team" }),
-      record("worker", {
+      instanceRecord("lead", { role: "architect", initial_prompt: "Lead the team" }),
+      instanceRecord("worker", {
         name: "worker-1",
         role: "backend_developer",
         state: "idle",
         initial_prompt: "Implement /users",
         parent_instance_id: "lead",
       }),
-      record("done", { role: "tester", state: "terminated", initial_prompt: "Run the tests" }),
-      record("replier", {
+      instanceRecord("done", {
+        role: "tester",
+        state: "terminated",
+        initial_prompt: "Run the tests",
+      }),
+      instanceRecord("replier", {
         name: "replier",
         role: "reviewer",
         initial_prompt: "Review the pull requests",
@@ -182,11 +165,11 @@ describe("the original orchestrator's layout with state/instances.json", () => {
   it("marks an instance exited in the cycle it becomes terminated, and removes it once after the grace period", async () => {
     ws.addAgent("a");
     ws.append("a", "[state:working] busy");
-    writeInstances([record("a")]);
+    writeInstances([instanceRecord("a")]);
     const h = await harness(ws, { exited_grace_seconds: 24 });
     await cycle(h);
 
-    writeInstances([record("a", { state: "terminated" })]);
+    writeInstances([instanceRecord("a", { state: "terminated" })]);
     ws.append("a", "[state:working] last words");
     await cycle(h);
 
@@ -215,7 +198,7 @@ describe("the original orchestrator's layout with state/instances.json", () => {
   });
 
   it("follows the state of an instance without terminal output, then reads its log once one appears", async () => {
-    writeInstances([record("replier", { state: "busy" })]);
+    writeInstances([instanceRecord("replier", { state: "busy" })]);
     const h = await harness(ws);
     await cycle(h);
     expect(lastCycle(h)).toEqual([
@@ -225,7 +208,7 @@ describe("the original orchestrator's layout with state/instances.json", () => {
       "cycle",
     ]);
 
-    writeInstances([record("replier", { state: "idle" })]);
+    writeInstances([instanceRecord("replier", { state: "idle" })]);
     await cycle(h);
     expect(lastCycle(h)).toEqual(["state_change:replier", "summary:replier", "cycle"]);
     expect(h.of("state_change").at(-1)).toMatchObject({

@@ -10,24 +10,19 @@ import {
   globSource,
   layoutSource,
 } from "../src/index.js";
-import { type Harness, type Workspace, cycle, harness, useWorkspace } from "./helpers/workspace.js";
+import {
+  type Harness,
+  type Workspace,
+  cycle,
+  harness,
+  lastCycle,
+  useWorkspace,
+} from "./helpers/workspace.js";
 
 let ws: Workspace;
 let h: Harness | undefined;
 
 useWorkspace((created) => (ws = created));
-
-/** The event types of the last cycle, with the instance id where there is one. */
-function lastCycle(harnessed: Harness): string[] {
-  const events = harnessed.events;
-  let start = events.length - 1;
-  while (start > 0 && events[start - 1]?.type !== "cycle") start--;
-  return events.slice(start).map((event) => {
-    const payload = event.payload as { instance_id?: string; summary?: { instance_id: string } };
-    const id = payload.instance_id ?? payload.summary?.instance_id;
-    return id === undefined ? event.type : `${event.type}:${id}`;
-  });
-}
 
 describe("MonitoringService agents", () => {
   it("picks up an agent that appears and processes it in the same cycle", async () => {

@@ -15,7 +15,7 @@ import {
   parseAgentsFile,
   parseAgentsFilePanes,
 } from "../src/index.js";
-import { Workspace } from "./helpers/workspace.js";
+import { Workspace, instanceRecord } from "./helpers/workspace.js";
 
 let ws: Workspace;
 
@@ -134,19 +134,8 @@ describe("layoutSource", () => {
   });
 
   describe("with the orchestrator's state/instances.json", () => {
-    const record = (id: string, fields: Record<string, unknown> = {}) => ({
-      id,
-      name: `${id}-state-name`,
-      role: "general",
-      state: "busy",
-      initial_prompt: null,
-      parent_instance_id: null,
-      created_at: "2026-01-15T08:00:00",
-      last_activity: "2026-01-15T08:30:00",
-      instance_type: "claude",
-      workspace_dir: `/tmp/claude_orchestrator/${id}`,
-      ...fields,
-    });
+    const record = (id: string, fields: Record<string, unknown> = {}) =>
+      instanceRecord(id, { name: `${id}-state-name`, ...fields });
     const stateFile = () => join(ws.logDir, "state", "instances.json");
     function writeInstances(records: Record<string, unknown>, text?: string): void {
       mkdirSync(join(ws.logDir, "state"), { recursive: true });

@@ -192,3 +192,35 @@ export async function cycle(harnessed: Harness, pollMs = 12_000) {
   harnessed.clock.advance(pollMs);
   return stats;
 }
+
+/** The event types of the harness's last cycle, with the instance id where there is one. */
+export function lastCycle(harnessed: Harness): string[] {
+  const events = harnessed.events;
+  let start = events.length - 1;
+  while (start > 0 && events[start - 1]?.type !== "cycle") start--;
+  return events.slice(start).map((event) => {
+    const payload = event.payload as { instance_id?: string; summary?: { instance_id: string } };
+    const id = payload.instance_id ?? payload.summary?.instance_id;
+    return id === undefined ? event.type : `${event.type}:${id}`;
+  });
+}
+
+/** A record of the orchestrator's `state/instances.json`, as it writes them; `fields` win. */
+export function instanceRecord(
+  id: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    name: id,
+    role: "general",
+    state: "busy",
+    initial_prompt: null,
+    parent_instance_id: null,
+    created_at: "2026-01-15T08:00:00",
+    last_activity: "2026-01-15T08:30:00",
+    instance_type: "claude",
+    workspace_dir: `/tmp/claude_orchestrator/${id}`,
+    ...fields,
+  };
+}
