@@ -3,6 +3,7 @@ import { isoDateTimeSchema } from "./common-schemas.js";
 import { ACTIVITY_STATES, type ActivityState } from "./activity-state.js";
 import { ON_TRACK_STATUSES, type OnTrackStatus } from "./on-track-status.js";
 import { validateWith } from "./validate.js";
+import { tokenUsageSchema, type TokenUsage } from "./agent-event.js";
 
 const stringList = z.array(z.string({ error: "expected a string" }), {
   error: "expected a list of strings",
@@ -11,7 +12,7 @@ const nullableString = z.string({ error: "expected a string or null" }).nullable
 
 /**
  * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format: the seed's
- * sixteen fields plus the optional `activity_state`.
+ * sixteen fields plus the optional `activity_state`, `tokens` and `cost_usd`.
  *
  * Unknown fields are dropped, so summaries written by newer versions still load.
  */
@@ -43,6 +44,11 @@ export const agentSummarySchema = z.object({
     .enum(ACTIVITY_STATES as [ActivityState, ...ActivityState[]], {
       error: `expected one of ${ACTIVITY_STATES.join(", ")}`,
     })
+    .optional(),
+  tokens: tokenUsageSchema.optional(),
+  cost_usd: z
+    .number({ error: "expected a non-negative number of US dollars" })
+    .min(0, { error: "expected a non-negative number of US dollars" })
     .optional(),
 });
 
@@ -85,6 +91,16 @@ export interface AgentSummary {
    * waiting for permission from one stuck in an error loop. Optional: not one of the seed's fields.
    */
   activity_state?: ActivityState | undefined;
+  /**
+   * The tokens the agent's session used so far, when a structured source (a Claude Code transcript,
+   * a Codex rollout) reports them. Optional: not one of the seed's fields.
+   */
+  tokens?: TokenUsage | undefined;
+  /**
+   * What those tokens cost in US dollars, from a price table per model, when every model the
+   * session used has a price. Optional: not one of the seed's fields.
+   */
+  cost_usd?: number | undefined;
 }
 
 /**

@@ -13,6 +13,30 @@ export {
   sameLogPosition,
   type LogPosition,
 } from "./log-position.js";
+export {
+  AGENT_EVENT_SOURCES,
+  AgentEventSource,
+  addTokenUsage,
+  agentEventSchema,
+  emptyTokenUsage,
+  parseAgentEvent,
+  tokenUsageSchema,
+  type AgentEvent,
+  type AgentEventType,
+  type AssistantTextEvent,
+  type ErrorEvent,
+  type PermissionRequestEvent,
+  type QuestionEvent,
+  type SessionEndEvent,
+  type SessionStartEvent,
+  type TokenUsage,
+  type ToolCallEvent,
+  type ToolInput,
+  type ToolResultEvent,
+  type TurnEndEvent,
+  type UsageEvent,
+  type UserPromptEvent,
+} from "./agent-event.js";
 export { agentSummarySchema, parseAgentSummary, type AgentSummary } from "./agent-summary.js";
 export { InMemoryPositionStore, type PositionStore } from "./position-store.js";
 export {
