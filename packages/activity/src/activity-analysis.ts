@@ -20,6 +20,16 @@ export interface ToolCall {
   line: number;
 }
 
+/** One edit of a file with its contents, as far as they are known. */
+export interface FileEdit {
+  /** The file edited. */
+  file: string;
+  /** The text replaced (empty for a new file or a whole-file write; null when unknown). */
+  old_text: string | null;
+  /** The text put in its place (null when unknown). */
+  new_text: string | null;
+}
+
 /** A distinct error line and how often it was seen in the error window. */
 export interface ErrorCount {
   /** The error line (whitespace collapsed, at most 300 characters; the latest wording). */
@@ -80,6 +90,12 @@ export interface ActivityAnalysis {
    * the agent's task for agents whose task is not known otherwise.
    */
   first_user_message: string | null;
+  /**
+   * The edits whose contents are known (a structured source such as a Claude Code transcript gives
+   * an edit's old and new text; the screen mostly does not), most recent last, at most 20, each
+   * text bounded. Absent when no edit's contents were seen.
+   */
+  edits?: FileEdit[] | undefined;
   /**
    * What the next call needs to continue where this one stopped (screen rows, the last snapshot,
    * runs and counts). JSON-serialisable and bounded; pass the whole analysis back as `previous`.

@@ -9,6 +9,7 @@ export type {
   ActivityLoop,
   AnalyzeActivityOptions,
   ErrorCount,
+  FileEdit,
   TestResult,
   ToolCall,
 } from "./activity-analysis.js";
