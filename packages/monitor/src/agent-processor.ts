@@ -1,5 +1,6 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
-import type { Clock, Logger, OnTrackStatus } from "@agentwatch/models";
+import type { AgentEvent, Clock, Logger, OnTrackStatus, TokenUsage } from "@agentwatch/models";
+import type { AgentInfo, LogFormat } from "./agent-source.js";
 import { type AgentRecord, exitedSummary, summaryActivityState } from "./agent-record.js";
 import { backoffSeconds } from "./backoff.js";
 import type { CycleTail } from "./cycle-tail.js";
@@ -12,9 +13,11 @@ import type {
   LogReaderLike,
   MonitoredSummary,
   PositionTrackerLike,
+  StructuredAnalyzerLike,
   SummaryGeneratorLike,
   SummaryStoreLike,
 } from "./parts.js";
+import type { HookFeedLike } from "./hook-feed.js";
 import { restoreRecord } from "./restore-record.js";
 import { activityOfOrchestratorState } from "./sources/orchestrator-state.js";
 import { LogReadError, StageFailure, stage } from "./stage.js";
@@ -78,6 +81,10 @@ export interface ProcessorDeps {
   readonly maxReadsPerCycle: number;
   /** Real milliseconds one agent may spend reading pages in one cycle before the rest waits. */
   readonly readBudgetMs: number;
+  /** Reads structured streams (transcripts, rollouts); without it they are not analyzed. */
+  readonly structured?: StructuredAnalyzerLike | undefined;
+  /** Hook calls, matched to agents. */
+  readonly hooks?: HookFeedLike | undefined;
 }
 
 /** What one cycle shares across its agents. */
@@ -94,17 +101,91 @@ export interface CycleWork {
   callsWithLines: number;
 }
 
+/** One stream of an agent: its log, or another file read with it. */
+interface StreamSpec {
+  readonly path: string;
+  readonly log_type: string;
+  readonly format: LogFormat;
+}
+
+/** The agent's log first, then its other streams. */
+function streamsOf(info: AgentInfo): StreamSpec[] {
+  const log: StreamSpec = {
+    path: info.log_file_path,
+    log_type: info.log_type,
+    format: info.format ?? "terminal",
+  };
+  return [log, ...(info.streams ?? [])];
+}
+
+/** What the pages of one stream read in one step gave. */
+interface StreamRead {
+  readonly stream: StreamSpec;
+  readonly lines: string[];
+  readonly commit: () => Promise<void>;
+  readonly rotated: boolean;
+  readonly truncated: boolean;
+  readonly hasMore: boolean;
+  readonly bytesBehind: number;
+}
+
+/** The events of one step and what the parsers continue from. */
+interface ParsedStep {
+  readonly events: AgentEvent[];
+  readonly carries: Record<string, unknown>;
+  /** Lines of structured streams read. */
+  readonly lineCount: number;
+  /** Structured streams the agent has. */
+  readonly streams: number;
+  /** The last hook event taken, or null when none was. */
+  readonly hookSeq: number | null;
+}
+
+/**
+ * Two lists of events (each in its own order) as one in time order; an event without a time takes
+ * the time of the one before it in its list, and ties keep `a` first.
+ */
+function inTimeOrder(a: readonly AgentEvent[], b: readonly AgentEvent[]): AgentEvent[] {
+  const timed = (list: readonly AgentEvent[], rank: number) => {
+    let last = Number.NEGATIVE_INFINITY;
+    return list.map((event, index) => {
+      const at = event.at === null ? Number.NaN : Date.parse(event.at);
+      if (!Number.isNaN(at)) last = at;
+      return { event, at: last, rank, index };
+    });
+  };
+  return [...timed(a, 0), ...timed(b, 1)]
+    .sort((x, y) => x.at - y.at || x.rank - y.rank || x.index - y.index)
+    .map((item) => item.event);
+}
+
+/** The tokens and cost an analysis of events measured, as summary fields, when it did. */
+function usageOf(analysis: ActivityAnalysisLike): Pick<MonitoredSummary, "tokens" | "cost_usd"> {
+  const { tokens, cost_usd } = analysis as { tokens?: unknown; cost_usd?: unknown };
+  if (tokens === null || typeof tokens !== "object") return {};
+  const usage = { tokens: tokens as TokenUsage };
+  return typeof cost_usd === "number" && Number.isFinite(cost_usd) ? { ...usage, cost_usd } : usage;
+}
+
 /** A read that got as far as its summary: what is left is storing it and committing. */
 interface ReadStep {
   /** Saves the position after this read's lines. */
   readonly commit: () => Promise<void>;
-  /** The analysis of this read's lines, when they were analyzed. */
+  /** The analysis of this read's terminal lines, when they were analyzed. */
   readonly analysis: ActivityAnalysisLike | undefined;
+  /** The analysis of this read's events, when there were any. */
+  readonly eventAnalysis?: ActivityAnalysisLike | undefined;
+  /** The parsers' carries after this read, per stream. */
+  readonly carries?: Record<string, unknown> | undefined;
+  /** The last hook event this read took, or null. */
+  readonly hookSeq?: number | null | undefined;
   /** When its lines were read, when it had any. */
   readonly outputAt: Date | null;
   /** The summary to store before committing, if one was made. */
   readonly summary: MonitoredSummary | null;
 }
+
+const EMPTY_STEP = { analysis: undefined, outputAt: null, summary: null } as const;
 
 /**
  * Runs one agent's share of a cycle. In the agent's slot: read → analyze → `state_change` →
@@ -166,23 +247,19 @@ export class AgentProcessor {
   }
 
   /**
-   * Reads every page the agent has waiting (while the agent's read budget lasts: at most
-   * `maxReadsPerCycle` pages and `readBudgetMs`), then analyzes the lines together and summarizes
-   * them once; the one commit of the step saves the position after every page. Resolves to null
-   * when the log could not be read (a missing log marks the agent exited) or the cycle was
-   * abandoned.
+   * Reads every page one stream of the agent has waiting (while the agent's read budget lasts: at
+   * most `maxReadsPerCycle` pages and `readBudgetMs`, counted from `started`). Resolves to the
+   * error of a first read that failed.
    */
-  async #readStep(record: AgentRecord, work: CycleWork): Promise<ReadStep | null> {
-    const { instance_id: id, log_file_path: path, log_type } = record.info;
-    const started = performance.now();
+  async #readPages(
+    id: string,
+    stream: StreamSpec,
+    work: CycleWork,
+    started: number,
+  ): Promise<StreamRead | { readonly error: { code: string; message: string } }> {
+    const { path, log_type } = stream;
     let read = await stage("read", () => this.#d.reader.read(id, path, log_type));
-    if (read.error !== null) {
-      if (read.error.code !== "ENOENT") {
-        throw new StageFailure("read", new LogReadError(read.error.code, read.error.message));
-      }
-      if (record.logSeen) await this.#exit(record, work.now, `its log ${path} disappeared`);
-      return null;
-    }
+    if (read.error !== null) return { error: read.error };
     const lines = [...read.lines];
     let chars = textLength(read.lines);
     let { rotated, truncated } = read;
@@ -204,9 +281,47 @@ export class AgentProcessor {
       rotated ||= next.rotated;
       truncated ||= next.truncated;
     }
-    record.lag = read.hasMore
-      ? { bytes: read.bytesBehind, since: record.lag?.since ?? work.now }
-      : null;
+    return {
+      stream,
+      lines,
+      commit: read.commit,
+      rotated,
+      truncated,
+      hasMore: read.hasMore,
+      bytesBehind: read.bytesBehind,
+    };
+  }
+
+  /**
+   * Reads every page the agent has waiting in its log and its other streams (a pane's transcript),
+   * then analyzes the lines together and summarizes them once; the one commit of the step saves
+   * the position of every stream after every page. Resolves to null when the log could not be read
+   * (a missing log marks the agent exited) or the cycle was abandoned.
+   */
+  async #readStep(record: AgentRecord, work: CycleWork): Promise<ReadStep | null> {
+    const { instance_id: id, log_file_path: path } = record.info;
+    const started = performance.now();
+    const reads: StreamRead[] = [];
+    for (const stream of streamsOf(record.info)) {
+      const read = await this.#readPages(id, stream, work, started);
+      if ("error" in read) {
+        if (read.error.code !== "ENOENT") {
+          throw new StageFailure("read", new LogReadError(read.error.code, read.error.message));
+        }
+        if (stream.path !== path) continue; // a transcript not written yet, or gone: the log goes on
+        if (record.logSeen) await this.#exit(record, work.now, `its log ${path} disappeared`);
+        return null;
+      }
+      reads.push(read);
+    }
+    const behind = reads.filter((read) => read.hasMore);
+    record.lag =
+      behind.length > 0
+        ? {
+            bytes: behind.reduce((sum, read) => sum + read.bytesBehind, 0),
+            since: record.lag?.since ?? work.now,
+          }
+        : null;
     const revived = record.exitedAt !== null;
     if (revived) {
       record.exitedAt = null;
@@ -216,28 +331,72 @@ export class AgentProcessor {
       );
     }
     record.logSeen = true;
-    work.lines += lines.length;
-    const commit = read.commit;
+    const commits = reads.map((read) => read.commit);
+    const commit =
+      commits.length === 1
+        ? commits[0]!
+        : async () => {
+            for (const each of commits) await each();
+          };
+    const terminal = reads.filter((read) => read.stream.format === "terminal");
+    const lines = terminal.flatMap((read) => read.lines);
+    const parsed = this.#parseEvents(record, reads);
+    const newLines = lines.length + parsed.lineCount;
+    work.lines += newLines;
+    const renewed = reads.some((read) => read.rotated || read.truncated);
     // analysis only when something happened: new lines, a new file, the agent coming back
-    if (lines.length === 0 && !revived && !rotated && !truncated) {
-      return { commit, analysis: undefined, outputAt: null, summary: null };
+    if (newLines === 0 && parsed.events.length === 0 && !revived && !renewed) {
+      return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq };
     }
     const now = new Date(work.now);
-    const lastOutputAt = lines.length > 0 ? now : record.lastOutputAt;
-    const analysis = await stage("analyze", () =>
-      this.#d.analyze(lines, { now, lastOutputAt, previous: record.analysis }),
-    );
+    const lastOutputAt = newLines > 0 ? now : record.lastOutputAt;
+    const terminalAnalysis =
+      terminal.length > 0 &&
+      (lines.length > 0 || revived || renewed || record.analysis === undefined)
+        ? await stage("analyze", () =>
+            this.#d.analyze(lines, { now, lastOutputAt, previous: record.analysis }),
+          )
+        : undefined;
+    const structured = this.#d.structured;
+    const eventAnalysis =
+      structured !== undefined &&
+      (parsed.events.length > 0 || (parsed.streams > 0 && record.eventAnalysis === undefined))
+        ? await stage("analyze", () =>
+            structured.analyze(parsed.events, {
+              now,
+              lastOutputAt,
+              previous: record.eventAnalysis,
+            }),
+          )
+        : undefined;
+    const analysis =
+      structured !== undefined &&
+      (eventAnalysis !== undefined || record.eventAnalysis !== undefined)
+        ? structured.merge(
+            terminalAnalysis ?? record.analysis,
+            eventAnalysis ?? record.eventAnalysis,
+          )
+        : (terminalAnalysis ?? record.analysis);
+    if (analysis === undefined) return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq };
     this.#report(record, analysis.state, record.reported.on_track_status, "read");
-    const outputAt = lines.length > 0 ? now : null;
+    const outputAt = newLines > 0 ? now : null;
+    const step: ReadStep = {
+      commit,
+      analysis: terminalAnalysis,
+      eventAnalysis,
+      carries: parsed.carries,
+      hookSeq: parsed.hookSeq,
+      outputAt,
+      summary: null,
+    };
     const staleState =
       record.lastSummary !== null && summaryActivityState(record.lastSummary) !== analysis.state;
-    if (lines.length === 0 && !staleState) {
-      return { commit, analysis, outputAt, summary: null };
-    }
+    if (newLines === 0 && parsed.events.length === 0 && !staleState) return step;
     if (work.signal.aborted) return null;
-    if (lines.length > 0) work.callsWithLines++;
+    if (newLines > 0) work.callsWithLines++;
+    const described = structured !== undefined ? structured.describe(parsed.events) : [];
     const generated = await stage("summarize", () =>
-      this.#d.generator.generateSummary(id, lines, {
+      this.#d.generator.generateSummary(id, [...lines, ...described], {
         instance_name: record.info.instance_name,
         role: record.info.role,
         // Its source gives no task (a tmux pane, a bare log): the first message the user sent it.
@@ -248,8 +407,39 @@ export class AgentProcessor {
         activity: analysis as ActivityAnalysis, // what the analyzer returned, passed through
       }),
     );
-    const summary: MonitoredSummary = { ...generated, activity_state: analysis.state };
-    return { commit, analysis, outputAt, summary };
+    const summary: MonitoredSummary = {
+      ...generated,
+      activity_state: analysis.state,
+      ...usageOf(analysis),
+    };
+    return { ...step, summary };
+  }
+
+  /**
+   * The events of the structured streams read in this step and of the hook calls about this
+   * agent since its last step; the parsers' carries to keep once the step is committed.
+   */
+  #parseEvents(record: AgentRecord, reads: readonly StreamRead[]): ParsedStep {
+    const structured = this.#d.structured;
+    const carries: Record<string, unknown> = { ...record.carries };
+    const events: AgentEvent[] = [];
+    let lineCount = 0;
+    let streams = 0;
+    if (structured === undefined) return { events, carries, lineCount, streams, hookSeq: null };
+    for (const read of reads) {
+      const format = read.stream.format;
+      if (format === "terminal") continue;
+      streams++;
+      if (read.lines.length === 0 && !read.rotated && !read.truncated) continue;
+      lineCount += read.lines.length;
+      const parsed = structured.parse(format, read.lines, carries[read.stream.log_type]);
+      carries[read.stream.log_type] = parsed.carry;
+      events.push(...parsed.events);
+    }
+    const hooks = this.#d.hooks?.since(record, events);
+    const all =
+      hooks === undefined || hooks.events.length === 0 ? events : inTimeOrder(events, hooks.events);
+    return { events: all, carries, lineCount, streams, hookSeq: hooks?.seq ?? null };
   }
 
   /** Stores a step's summary, if any, then tells listeners. */
@@ -283,6 +473,9 @@ export class AgentProcessor {
   /** What a committed read changes: the analysis to continue from, the output time. */
   #committed(record: AgentRecord, step: ReadStep): void {
     if (step.analysis !== undefined) record.analysis = step.analysis;
+    if (step.eventAnalysis !== undefined) record.eventAnalysis = step.eventAnalysis;
+    if (step.carries !== undefined) record.carries = step.carries;
+    if (step.hookSeq !== undefined && step.hookSeq !== null) record.hookSeq = step.hookSeq;
     if (step.outputAt !== null) record.lastOutputAt = step.outputAt;
   }
 

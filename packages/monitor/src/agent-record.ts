@@ -14,8 +14,14 @@ export interface AgentRecord {
   loaded: boolean;
   /** The state last reported in a `state_change` (or restored from its stored summary). */
   reported: AgentStateSnapshot;
-  /** The analysis of its last committed read: the `previous` of the next analysis. */
+  /** The analysis of its last committed terminal lines: the `previous` of the next analysis. */
   analysis: ActivityAnalysisLike | undefined;
+  /** The analysis of its last committed events (transcripts, hooks), if it has any. */
+  eventAnalysis: ActivityAnalysisLike | undefined;
+  /** What the parser of each structured stream continues from, by log type. */
+  carries: Record<string, unknown>;
+  /** The sequence number of the last hook event it took (0: none yet). */
+  hookSeq: number;
   /** Its newest stored summary. */
   lastSummary: MonitoredSummary | null;
   /** When it last wrote output, if known. */
@@ -45,6 +51,9 @@ export function newRecord(info: AgentInfo): AgentRecord {
     loaded: false,
     reported: { activity_state: null, on_track_status: null },
     analysis: undefined,
+    eventAnalysis: undefined,
+    carries: {},
+    hookSeq: 0,
     lastSummary: null,
     lastOutputAt: null,
     logSeen: false,

@@ -27,6 +27,45 @@ export interface AgentInfo {
    * instead of being waited for.
    */
   readonly orchestrator_state?: string | null | undefined;
+  /** How `log_file_path` is written; `terminal` when absent. */
+  readonly format?: LogFormat | undefined;
+  /**
+   * More streams of this agent read with its log in every step, each with its own position (a
+   * pane's Claude Code transcript): one agent, one row.
+   */
+  readonly streams?: readonly AgentStream[] | undefined;
+  /** What ties it to hook calls and other sources, when known. */
+  readonly join?: AgentJoinKeys | undefined;
+}
+
+/**
+ * How a log is written: terminal text (what a pane shows, the default), a Claude Code transcript
+ * (JSONL), or a Codex CLI rollout (JSONL).
+ */
+export type LogFormat = "terminal" | "claude_transcript" | "codex_rollout";
+
+/** One more stream of an agent, read in the same step as its log: a pane's session transcript. */
+export interface AgentStream {
+  /** The file to read. */
+  readonly path: string;
+  /** Its position key's second part; unique among the agent's streams (`claude_transcript`). */
+  readonly log_type: string;
+  /** How it is written. */
+  readonly format: LogFormat;
+}
+
+/** What ties an agent to hook calls and to its other sources. */
+export interface AgentJoinKeys {
+  /** The Claude Code or Codex session id, when known. */
+  readonly session_id?: string | null | undefined;
+  /** The working directory of the agent, when known. */
+  readonly cwd?: string | null | undefined;
+  /** Process ids of the agent (a pane's process tree), when known. */
+  readonly pids?: readonly number[] | undefined;
+  /** Which program it is (`claude`, `codex`), when known. */
+  readonly program?: string | null | undefined;
+  /** When its session file was last written (epoch ms), when known: the newest wins a join. */
+  readonly written_at?: number | undefined;
 }
 
 /** What a source is given each time it lists its agents. */

@@ -13,6 +13,9 @@ export {
 export {
   DEFAULT_LOG_TYPE,
   bareAgent,
+  type AgentJoinKeys,
+  type AgentStream,
+  type LogFormat,
   type AgentInfo,
   type AgentSource,
   type SourceContext,
@@ -27,6 +30,21 @@ export {
   type ParseAgentsFileOptions,
 } from "./sources/agents-file-source.js";
 export { combineSources } from "./sources/combine-sources.js";
+export {
+  DEFAULT_SESSION_IDLE_MS,
+  claudeSessionsSource,
+  codexSessionsSource,
+  type SessionSource,
+  type SessionSourceOptions,
+} from "./sources/session-sources.js";
+export { joinSessions } from "./sources/join-sessions.js";
+export {
+  HOOKS_INSTANCE_ID,
+  HOOKS_LOG_TYPE,
+  HookFeed,
+  type HookFeedOptions,
+  type HookSession,
+} from "./hook-feed.js";
 export type { SourcePathOptions } from "./sources/source-paths.js";
 export {
   ORCHESTRATOR_STATES,
@@ -51,6 +69,10 @@ export {
   type AgentContext,
   type AnalyzeContext,
   type GeneratorStats,
+  type HookEventLike,
+  type ParsedEvents,
+  type StructuredAnalyzerLike,
+  type StructuredFormat,
   type LogReaderLike,
   type MonitoredSummary,
   type PositionTrackerLike,

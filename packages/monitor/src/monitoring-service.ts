@@ -11,11 +11,13 @@ import {
   type MonitorEventName,
   type MonitorListener,
 } from "./events.js";
+import { HookFeed } from "./hook-feed.js";
 import { mapLimit } from "./map-limit.js";
 import type {
   ActivityAnalyzer,
   LogReaderLike,
   PositionTrackerLike,
+  StructuredAnalyzerLike,
   SummaryGeneratorLike,
   SummaryStoreLike,
   Timer,
@@ -44,6 +46,17 @@ export interface MonitoringServiceParts {
   readonly source: AgentSource;
   /** Measures activity from lines (`analyzeActivity`). */
   readonly analyze: ActivityAnalyzer;
+  /**
+   * Reads structured streams: Claude Code transcripts, Codex rollouts, the hooks JSONL
+   * (`@agentwatch/transcripts`). Without it, agents whose log is structured are read but not
+   * analyzed, and `hooksFile` is not read.
+   */
+  readonly structured?: StructuredAnalyzerLike | undefined;
+  /**
+   * The hooks JSONL `agentwatch hook` appends Claude Code's hook calls to: read at the start of
+   * every cycle and handed to the agents the calls are about (by session, transcript or process).
+   */
+  readonly hooksFile?: string | undefined;
   /** Epoch milliseconds; `Date.now` by default. */
   readonly clock?: Clock | undefined;
   /** How the loop waits between cycles; real timers by default. */
@@ -97,6 +110,7 @@ export class MonitoringService {
   readonly #emitter: MonitorEmitter;
   readonly #processor: AgentProcessor;
   readonly #registry: AgentRegistry;
+  readonly #hooks: HookFeed | undefined;
   readonly #sleepAbort = new AbortController();
   readonly #cancel = new AbortController();
   #chain: Promise<unknown> = Promise.resolve();
@@ -117,7 +131,18 @@ export class MonitoringService {
     this.#logger = parts.logger ?? silentLogger;
     this.#emitter = new MonitorEmitter(this.#logger);
     this.#registry = new AgentRegistry(this.#emitter, this.#logger, () => this.#now());
+    this.#hooks =
+      parts.structured !== undefined && parts.hooksFile !== undefined
+        ? new HookFeed({
+            path: parts.hooksFile,
+            reader: parts.reader,
+            structured: parts.structured,
+            logger: this.#logger,
+          })
+        : undefined;
     this.#processor = new AgentProcessor({
+      structured: parts.structured,
+      hooks: this.#hooks,
       reader: parts.reader,
       tracker: parts.tracker,
       generator: parts.generator,
@@ -256,6 +281,16 @@ export class MonitoringService {
     }
   }
 
+  /** Reads the hook calls recorded since the last cycle; a failure is reported, never thrown. */
+  async #pollHooks(): Promise<void> {
+    try {
+      await this.#hooks?.poll();
+    } catch (error) {
+      this.#logger.warn({ err: error }, "cannot read the hooks file; going on without it");
+      this.#emitter.emit("error", { error: error as Error, at: this.#now() });
+    }
+  }
+
   #exclusive<T>(run: () => Promise<T>): Promise<T> {
     const result = this.#chain.then(run);
     this.#chain = result.catch(() => {});
@@ -278,6 +313,7 @@ export class MonitoringService {
       failures: 0,
       callsWithLines: 0,
     };
+    await this.#pollHooks();
     await this.#registry.reconcile(this.#parts.source);
     const records = this.#registry.records();
     const outcomes = await mapLimit(records, this.#settings.agent_concurrency, (record) =>

@@ -1,6 +1,7 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
 import type { PendingRead, ReadOptions } from "@agentwatch/log-reader";
-import type { AgentSummary, PositionStore } from "@agentwatch/models";
+import type { AgentEvent, AgentSummary, PositionStore } from "@agentwatch/models";
+import type { LogFormat } from "./agent-source.js";
 
 /** An AgentSummary as the summarizer returns it: with the activity state it measured, if any. */
 export type MonitoredSummary = AgentSummary & { activity_state?: ActivityState | undefined };
@@ -25,6 +26,48 @@ export interface AnalyzeContext {
 export type ActivityAnalyzer = {
   analyze(lines: string[], context: AnalyzeContext): ActivityAnalysisLike;
 }["analyze"];
+
+/** The formats of structured streams: everything but terminal text. */
+export type StructuredFormat = Exclude<LogFormat, "terminal">;
+
+/** Events parsed from a structured stream's lines, and what the next parse continues from. */
+export interface ParsedEvents {
+  readonly events: AgentEvent[];
+  /** JSON-serialisable and bounded; given back to the next `parse` of the same stream. */
+  readonly carry: unknown;
+}
+
+/** An event of a hook call, with what ties it to its agent. */
+export interface HookEventLike {
+  readonly event: AgentEvent;
+  /** The session it belongs to, when the call said. */
+  readonly session_id: string | null;
+  /** The transcript of that session, when the call said. */
+  readonly transcript_path: string | null;
+  /** Process ids above the hook call (its parents): the agent's process is among them. */
+  readonly pids: readonly number[];
+}
+
+/**
+ * What the service needs to read structured sources (`@agentwatch/transcripts`): Claude Code
+ * transcripts, Codex rollouts and the Claude Code hooks JSONL. None of its functions may throw on
+ * what a file holds: a line it cannot use is counted, not thrown.
+ */
+export interface StructuredAnalyzerLike {
+  /** Parses complete lines of a stream of `format`, continuing from `carry` (undefined at first). */
+  parse(format: StructuredFormat, lines: readonly string[], carry: unknown): ParsedEvents;
+  /** Parses complete lines of the hooks JSONL. */
+  parseHooks(lines: readonly string[]): HookEventLike[];
+  /** Analyzes events, continuing from `context.previous` (its last analysis of events). */
+  analyze(events: readonly AgentEvent[], context: AnalyzeContext): ActivityAnalysisLike;
+  /** One analysis of an agent from its terminal analysis and its events' (either may be absent). */
+  merge(
+    terminal: ActivityAnalysisLike | undefined,
+    events: ActivityAnalysisLike | undefined,
+  ): ActivityAnalysisLike;
+  /** Lines that tell a model what the events did: what the generator is given as new lines. */
+  describe(events: readonly AgentEvent[]): string[];
+}
 
 /** The reader part: `IncrementalLogReader` from `@agentwatch/log-reader`. */
 export interface LogReaderLike {

@@ -63,6 +63,8 @@ export interface ListedPane {
   readonly key: string;
   /** The agent it runs (`claude`…), `selected` when chosen by session, id or `all`, or null. */
   readonly agent: string | null;
+  /** The pane's processes (its shell and what runs under it), nearest first. */
+  readonly pids: readonly number[];
 }
 
 /** Whether `pane` is an agent, and which: by what its process tree runs, or by being named. */
@@ -129,6 +131,7 @@ export function tmuxSource(options: TmuxSourceOptions): TmuxSource {
         pane,
         key: keyOf(pane),
         agent: pane.dead ? null : await recognise(pane, table, options),
+        pids: pane.dead ? [] : table.descendants(pane.pid),
       })),
     );
   }
@@ -139,7 +142,7 @@ export function tmuxSource(options: TmuxSourceOptions): TmuxSource {
     async list(context: SourceContext): Promise<AgentInfo[]> {
       const listed = await inspect();
       const agents: AgentInfo[] = [];
-      for (const { pane, key, agent } of listed) {
+      for (const { pane, key, agent, pids } of listed) {
         if (agent === null) continue;
         try {
           const capture = await captures.ensure(pane, key);
@@ -153,6 +156,8 @@ export function tmuxSource(options: TmuxSourceOptions): TmuxSource {
             created_at: null,
             log_file_path: capture.file,
             log_type: "tmux_output",
+            // what joins the pane to its agent's session file and hook calls
+            join: { cwd: pane.currentPath, pids, program: agent === "selected" ? null : agent },
           });
         } catch (error) {
           context.report(
