@@ -106,12 +106,24 @@ export class IncrementalLogReader {
       });
       return { ...found, commit: () => Promise.resolve() };
     }
+    const catchUp = options.catchUpLines;
+    if (
+      catchUp !== undefined &&
+      (options.after !== undefined || !Number.isSafeInteger(catchUp) || catchUp <= 0)
+    ) {
+      const found = emptyResult(0, {
+        code: "EINVAL",
+        message: `cannot read: options.catchUpLines must be a positive whole number, on a read without options.after (got ${String(catchUp)})`,
+      });
+      return { ...found, commit: () => Promise.resolve() };
+    }
     const { attempt, base, generation } = await this.#attempt(
       instanceId,
       logFilePath,
       logType,
       false,
       after,
+      catchUp,
     );
     const lines = attempt.lines();
     await attempt.closed;
@@ -136,6 +148,7 @@ export class IncrementalLogReader {
     logType: string,
     deferDecode: boolean,
     after?: Chain,
+    catchUpLines?: number,
   ): Promise<{ attempt: Attempt; base: LogPosition | undefined; generation: number }> {
     let base: LogPosition | undefined = after?.base;
     let attempt: Attempt;
@@ -156,6 +169,7 @@ export class IncrementalLogReader {
         logType,
         after === undefined ? base : after.next,
         deferDecode,
+        catchUpLines,
       );
     } catch (error) {
       const readError = toReadError(

@@ -71,7 +71,8 @@ function quietTest(now: number, flushMs: number): (mtimeMs: number) => boolean {
  * one; `memory.copies`, by key, the copytruncate copy last found and the file it was copied from;
  * `memory.behind` the keys whose last read left more waiting: their next read skips the idle check
  * (it could not pass) and opens the file at once. With `deferDecode`, runs of short lines are
- * decoded only when `lines()` is called.
+ * decoded only when `lines()` is called. With `catchUpLines`, a backlog is skipped to its last
+ * `catchUpLines` lines whatever `o.catchUp` says.
  *
  * @throws {ReadFailure} or the OS error when the file cannot be read (the reader reports it).
  */
@@ -83,6 +84,7 @@ export async function attemptRead(
   logType: string,
   base: LogPosition | undefined,
   deferDecode: boolean,
+  catchUpLines?: number,
 ): Promise<Attempt> {
   const now = o.clock();
   const key = positionKey(instanceId, logType);
@@ -134,9 +136,9 @@ export async function attemptRead(
     if (plan.copy !== null) copies.set(key, plan.copy);
     const { segments } = plan;
     const consumed = await consumeSegments(segments, {
-      maxLines: o.maxLinesPerRead,
+      maxLines: catchUpLines ?? o.maxLinesPerRead,
       maxLineBytes: o.maxLineBytes,
-      skipBacklog: o.catchUp === "skip",
+      skipBacklog: catchUpLines !== undefined || o.catchUp === "skip",
       quiet: quietTest(now, o.partialLineFlushMs),
       deferDecode,
     });

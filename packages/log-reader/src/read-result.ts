@@ -43,6 +43,13 @@ export interface ReadOptions {
    * it stopped, and this read's `commit()` saves the position after both.
    */
   readonly after?: PendingRead | undefined;
+  /**
+   * Skip a backlog on this read (not with `after`): when more than this many complete lines are
+   * waiting, only the last this many are returned and the rest are counted in `skippedLines`,
+   * unread; the commit moves past them. For a log met for the first time with a long history,
+   * whatever the reader's `catchUp` option. A positive whole number.
+   */
+  readonly catchUpLines?: number | undefined;
 }
 
 /** A read whose position moves only when `commit()` is called (at-least-once delivery). */

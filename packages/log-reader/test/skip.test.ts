@@ -135,3 +135,41 @@ function linesOfText(text: string): string[] {
   if (parts.at(-1) === "") parts.pop();
   return parts.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
 }
+
+describe("catchUpLines on one read", () => {
+  it("a first read skips a long history to its last lines, and later reads go on page by page", async () => {
+    const log = join(dir, `first-sight-${counter++}.log`);
+    await writeFile(log, Array.from({ length: 1000 }, (_, i) => `old ${i}\n`).join(""));
+    const store = new InMemoryPositionStore();
+    const reader = makeReader(store, new FakeClock(T0 + 10_000), { maxLinesPerRead: 100 });
+    const first = await reader.read("i", log, "t", { catchUpLines: 30 });
+    expect(first.lines).toEqual(Array.from({ length: 30 }, (_, i) => `old ${970 + i}`));
+    expect(first.skippedLines).toBe(970);
+    expect(first.hasMore).toBe(false);
+    await first.commit();
+    await appendAt(log, Array.from({ length: 250 }, (_, i) => `new ${i}\n`).join(""));
+    // without catchUpLines, the reader pages as its options say: nothing more is skipped
+    const second = await reader.read("i", log, "t");
+    expect(second.lines).toHaveLength(100);
+    expect(second.lines[0]).toBe("new 0");
+    expect(second.skippedLines).toBe(0);
+    expect(second.hasMore).toBe(true);
+  });
+
+  it("is refused with options.after, and when it is not a positive whole number", async () => {
+    const log = join(dir, `refused-${counter++}.log`);
+    await writeFile(log, "a\nb\n");
+    const reader = makeReader(new InMemoryPositionStore(), new FakeClock(T0 + 10_000), {
+      maxLinesPerRead: 1,
+    });
+    const first = await reader.read("i", log, "t");
+    const chained = await reader.read("i", log, "t", { after: first, catchUpLines: 5 });
+    expect(chained.error?.code).toBe("EINVAL");
+    expect(chained.error?.message).toMatch(/catchUpLines/);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      const read = await reader.read("i", log, "t", { catchUpLines: bad });
+      expect(read.error?.code).toBe("EINVAL");
+      expect(read.lines).toEqual([]);
+    }
+  });
+});

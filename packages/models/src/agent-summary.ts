@@ -12,7 +12,7 @@ const nullableString = z.string({ error: "expected a string or null" }).nullable
 
 /**
  * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format: the seed's
- * sixteen fields plus the optional `activity_state`, `tokens` and `cost_usd`.
+ * sixteen fields plus the optional `activity_state`, `tokens`, `cost_usd` and `skipped_lines`.
  *
  * Unknown fields are dropped, so summaries written by newer versions still load.
  */
@@ -49,6 +49,11 @@ export const agentSummarySchema = z.object({
   cost_usd: z
     .number({ error: "expected a non-negative number of US dollars" })
     .min(0, { error: "expected a non-negative number of US dollars" })
+    .optional(),
+  skipped_lines: z
+    .number({ error: "expected a non-negative whole number of lines" })
+    .int({ error: "expected a non-negative whole number of lines" })
+    .min(0, { error: "expected a non-negative whole number of lines" })
     .optional(),
 });
 
@@ -101,6 +106,12 @@ export interface AgentSummary {
    * session used has a price. Optional: not one of the seed's fields.
    */
   cost_usd?: number | undefined;
+  /**
+   * Lines of the agent's log skipped unread when it was first met with a long history (it is read
+   * from its last lines): set on the summary made from that first read. Optional: not one of the
+   * seed's fields.
+   */
+  skipped_lines?: number | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
+import { stat } from "node:fs/promises";
 import type { AgentEvent, Clock, Logger, OnTrackStatus, TokenUsage } from "@agentwatch/models";
 import type { AgentInfo, LogFormat } from "./agent-source.js";
 import { type AgentRecord, exitedSummary, summaryActivityState } from "./agent-record.js";
@@ -81,6 +82,9 @@ export interface ProcessorDeps {
   readonly maxReadsPerCycle: number;
   /** Real milliseconds one agent may spend reading pages in one cycle before the rest waits. */
   readonly readBudgetMs: number;
+  /** A stream first met with more bytes than this is read from its last `catchUpLines` lines. */
+  readonly catchUpBytes: number;
+  readonly catchUpLines: number;
   /** Reads structured streams (transcripts, rollouts); without it they are not analyzed. */
   readonly structured?: StructuredAnalyzerLike | undefined;
   /** Hook calls, matched to agents. */
@@ -122,6 +126,10 @@ function streamsOf(info: AgentInfo): StreamSpec[] {
 interface StreamRead {
   readonly stream: StreamSpec;
   readonly lines: string[];
+  /** Lines skipped unread (a long log first met is read from its last lines). */
+  readonly skippedLines: number;
+  /** When the stream was last written (epoch ms), when it was met for the first time; else null. */
+  readonly writtenAt: number | null;
   readonly commit: () => Promise<void>;
   readonly rotated: boolean;
   readonly truncated: boolean;
@@ -258,8 +266,23 @@ export class AgentProcessor {
     started: number,
   ): Promise<StreamRead | { readonly error: { code: string; message: string } }> {
     const { path, log_type } = stream;
-    let read = await stage("read", () => this.#d.reader.read(id, path, log_type));
+    const firstSight = await this.#firstSight(id, stream);
+    const catchUp = firstSight !== null && firstSight.size > this.#d.catchUpBytes;
+    let read = await stage("read", () =>
+      this.#d.reader.read(
+        id,
+        path,
+        log_type,
+        catchUp ? { catchUpLines: this.#d.catchUpLines } : undefined,
+      ),
+    );
     if (read.error !== null) return { error: read.error };
+    if (read.skippedLines > 0) {
+      this.#d.logger.info(
+        { instanceId: id, path, skippedLines: read.skippedLines, bytes: firstSight?.size },
+        `agent ${id}: ${path} already held ${firstSight?.size ?? 0} bytes when first met; read from its last ${this.#d.catchUpLines} lines, ${read.skippedLines} earlier lines skipped (--from-start reads every log from its start)`,
+      );
+    }
     const lines = [...read.lines];
     let chars = textLength(read.lines);
     let { rotated, truncated } = read;
@@ -284,12 +307,31 @@ export class AgentProcessor {
     return {
       stream,
       lines,
+      skippedLines: read.skippedLines,
+      writtenAt: firstSight?.mtimeMs ?? null,
       commit: read.commit,
       rotated,
       truncated,
       hasMore: read.hasMore,
       bytesBehind: read.bytesBehind,
     };
+  }
+
+  /**
+   * The size and modification time of a stream met for the first time (no saved position); null
+   * for a stream read before, or one that cannot be stat'ed (the read says why).
+   */
+  async #firstSight(
+    id: string,
+    stream: StreamSpec,
+  ): Promise<{ size: number; mtimeMs: number } | null> {
+    if (this.#d.tracker.getPosition(id, stream.log_type) !== undefined) return null;
+    try {
+      const info = await stat(stream.path);
+      return { size: info.size, mtimeMs: info.mtimeMs };
+    } catch {
+      return null;
+    }
   }
 
   /**
@@ -349,7 +391,15 @@ export class AgentProcessor {
       return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq };
     }
     const now = new Date(work.now);
-    const lastOutputAt = newLines > 0 ? now : record.lastOutputAt;
+    // Output met for the first time was written when its file was last written, not now.
+    const written = reads.map((read) => read.writtenAt).filter((at): at is number => at !== null);
+    const lastOutputAt =
+      newLines > 0
+        ? written.length > 0
+          ? new Date(Math.min(work.now, Math.max(...written)))
+          : now
+        : record.lastOutputAt;
+    const skippedLines = reads.reduce((sum, read) => sum + read.skippedLines, 0);
     const terminalAnalysis =
       terminal.length > 0 &&
       (lines.length > 0 || revived || renewed || record.analysis === undefined)
@@ -379,7 +429,7 @@ export class AgentProcessor {
         : (terminalAnalysis ?? record.analysis);
     if (analysis === undefined) return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq };
     this.#report(record, analysis.state, record.reported.on_track_status, "read");
-    const outputAt = newLines > 0 ? now : null;
+    const outputAt = newLines > 0 ? lastOutputAt : null;
     const step: ReadStep = {
       commit,
       analysis: terminalAnalysis,
@@ -411,6 +461,7 @@ export class AgentProcessor {
       ...generated,
       activity_state: analysis.state,
       ...usageOf(analysis),
+      ...(skippedLines > 0 ? { skipped_lines: skippedLines } : {}),
     };
     return { ...step, summary };
   }

@@ -23,7 +23,12 @@ import type {
   Timer,
 } from "./parts.js";
 import { nextSlot, systemTimer } from "./schedule.js";
-import { type MonitorSettings, checkParts, checkSettings } from "./settings.js";
+import {
+  type CheckedSettings,
+  type MonitorSettings,
+  checkParts,
+  checkSettings,
+} from "./settings.js";
 
 /** Summaries stored at once behind the agents' slots. */
 const STORE_CONCURRENCY = 32;
@@ -102,7 +107,7 @@ export interface StopResult {
  * await service.stop({ timeoutMs: 10_000 });
  */
 export class MonitoringService {
-  readonly #settings: MonitorSettings;
+  readonly #settings: CheckedSettings;
   readonly #parts: MonitoringServiceParts;
   readonly #clock: Clock;
   readonly #timer: Timer;
@@ -153,6 +158,8 @@ export class MonitoringService {
       clock: this.#clock,
       errorBackoffSeconds: this.#settings.error_backoff_seconds,
       exitedGraceMs: this.#settings.exited_grace_seconds * 1000,
+      catchUpBytes: this.#settings.catch_up_bytes,
+      catchUpLines: this.#settings.catch_up_lines,
       maxReadsPerCycle: parts.maxReadsPerCycle ?? DEFAULT_MAX_READS,
       readBudgetMs:
         parts.readBudgetMs ?? Math.min(5_000, this.#settings.poll_interval_seconds * 500),

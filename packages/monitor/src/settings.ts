@@ -5,7 +5,16 @@ import { InvalidOptionError } from "./errors.js";
 export type MonitorSettings = Pick<
   MonitoringConfig,
   "poll_interval_seconds" | "error_backoff_seconds" | "agent_concurrency" | "exited_grace_seconds"
->;
+> &
+  Partial<Pick<MonitoringConfig, "catch_up_bytes" | "catch_up_lines">>;
+
+/** The settings with every default applied. */
+export type CheckedSettings = Required<MonitorSettings>;
+
+/** A log first met with more bytes than this is read from its last lines, by default. */
+export const DEFAULT_CATCH_UP_BYTES = 262_144;
+/** How many last lines such a log is read from, by default. */
+export const DEFAULT_CATCH_UP_LINES = 200;
 
 function check(name: string, value: unknown, ok: (n: number) => boolean, expected: string): void {
   if (typeof value !== "number" || !ok(value)) {
@@ -21,7 +30,7 @@ function check(name: string, value: unknown, ok: (n: number) => boolean, expecte
  *
  * @throws {InvalidOptionError} naming the first field out of range.
  */
-export function checkSettings(config: MonitorSettings): MonitorSettings {
+export function checkSettings(config: MonitorSettings): CheckedSettings {
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("invalid config: expected a MonitoringConfig object", "config");
   }
@@ -50,7 +59,23 @@ export function checkSettings(config: MonitorSettings): MonitorSettings {
     (n) => Number.isFinite(n) && n >= 0,
     "a number of seconds >= 0",
   );
+  const catchUpBytes = config.catch_up_bytes ?? DEFAULT_CATCH_UP_BYTES;
+  check(
+    "catch_up_bytes",
+    catchUpBytes,
+    (n) => n > 0,
+    "a positive number of bytes (Infinity: every log is read from its start)",
+  );
+  const catchUpLines = config.catch_up_lines ?? DEFAULT_CATCH_UP_LINES;
+  check(
+    "catch_up_lines",
+    catchUpLines,
+    (n) => Number.isSafeInteger(n) && n > 0,
+    "a positive integer",
+  );
   return {
+    catch_up_bytes: catchUpBytes,
+    catch_up_lines: catchUpLines,
     poll_interval_seconds: config.poll_interval_seconds,
     error_backoff_seconds: config.error_backoff_seconds,
     agent_concurrency: config.agent_concurrency,
