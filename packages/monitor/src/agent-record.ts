@@ -1,3 +1,4 @@
+import type { PendingRead } from "@agentwatch/log-reader";
 import type { AgentSummary } from "@agentwatch/models";
 import type { AgentInfo } from "./agent-source.js";
 import type { AgentStateSnapshot } from "./events.js";
@@ -41,6 +42,24 @@ export interface AgentRecord {
   lag: { bytes: number; since: number } | null;
   /** Why its last processing failed, or null when it succeeded. */
   lastError: string | null;
+  /**
+   * What the quick looks since its last cycle step read (woken by a write to one of its files):
+   * their uncommitted reads, to continue from, and the analyses of what they read. Dropped by the
+   * next cycle step, which reads the same output again from the committed position.
+   */
+  quick: QuickState | undefined;
+  /** Its quick looks and cycle steps, one at a time. */
+  turn: Promise<unknown>;
+}
+
+/** What the quick looks at an agent since its last cycle step saw. */
+export interface QuickState {
+  /** The last uncommitted read of each stream, by log type. */
+  readonly reads: ReadonlyMap<string, PendingRead>;
+  readonly analysis: ActivityAnalysisLike | undefined;
+  readonly eventAnalysis: ActivityAnalysisLike | undefined;
+  readonly carries: Record<string, unknown>;
+  readonly hookSeq: number;
 }
 
 /** A fresh record of an agent seen for the first time. */
@@ -62,6 +81,8 @@ export function newRecord(info: AgentInfo): AgentRecord {
     exitedAt: null,
     lag: null,
     lastError: null,
+    quick: undefined,
+    turn: Promise.resolve(),
   };
 }
 

@@ -18,6 +18,7 @@ export interface HookFeedLike {
   since(
     record: AgentRecord,
     fresh: readonly AgentEvent[],
+    after?: number,
   ): { events: AgentEvent[]; seq: number } | undefined;
 }
 
@@ -123,8 +124,8 @@ export class HookFeed implements HookFeedLike {
   since(
     record: AgentRecord,
     fresh: readonly AgentEvent[],
+    after: number = record.hookSeq,
   ): { events: AgentEvent[]; seq: number } | undefined {
-    const after = record.hookSeq;
     if (this.#kept.length === 0 || this.#kept[this.#kept.length - 1]!.seq <= after) return;
     const { sessions, paths, pids } = keysOf(record, fresh);
     if (sessions.size === 0 && paths.size === 0 && pids.size === 0) return;

@@ -11,7 +11,9 @@ import {
   type MonitorEventName,
   type MonitorListener,
 } from "./events.js";
+import type { AgentRecord } from "./agent-record.js";
 import { HookFeed } from "./hook-feed.js";
+import { SourceWatcher, type WatchFunction } from "./source-watcher.js";
 import { mapLimit } from "./map-limit.js";
 import type {
   ActivityAnalyzer,
@@ -36,6 +38,8 @@ const STORE_CONCURRENCY = 32;
 const COMMIT_BATCH = 64;
 /** Pages of one agent read in one cycle at most, by default. */
 const DEFAULT_MAX_READS = 50;
+/** When a quick look found a line held back (no newline yet), how long until it looks again. */
+const QUICK_HELD_RETRY_MS = 1_100;
 
 /** The parts a `MonitoringService` is built from; tests replace any of them. */
 export interface MonitoringServiceParts {
@@ -62,6 +66,15 @@ export interface MonitoringServiceParts {
    * every cycle and handed to the agents the calls are about (by session, transcript or process).
    */
   readonly hooksFile?: string | undefined;
+  /**
+   * Watch the agents' files (and the hooks file) while the loop runs, and take a quick look at an
+   * agent the moment one of its files is written: its state changes (waiting, errored, exited,
+   * back to working) are reported within a second, outside the cycle; its summary keeps the cycle.
+   * Where a directory cannot be watched, its agents wait for the cycle (said once). Off by default.
+   */
+  readonly wakeOnWrite?: boolean | undefined;
+  /** How `wakeOnWrite` watches a directory; `fs.watch` by default. */
+  readonly watch?: WatchFunction | undefined;
   /** Epoch milliseconds; `Date.now` by default. */
   readonly clock?: Clock | undefined;
   /** How the loop waits between cycles; real timers by default. */
@@ -116,6 +129,12 @@ export class MonitoringService {
   readonly #processor: AgentProcessor;
   readonly #registry: AgentRegistry;
   readonly #hooks: HookFeed | undefined;
+  #watcher: SourceWatcher | undefined;
+  /** Watched file → the agents reading it. */
+  #byPath = new Map<string, AgentRecord[]>();
+  /** Agents with a quick look queued or running, and whether another was asked for meanwhile. */
+  readonly #quick = new Map<AgentRecord, { again: boolean }>();
+  #hookTurn: Promise<unknown> = Promise.resolve();
   readonly #sleepAbort = new AbortController();
   readonly #cancel = new AbortController();
   #chain: Promise<unknown> = Promise.resolve();
@@ -199,7 +218,83 @@ export class MonitoringService {
         "cannot start the monitoring service: it is already started; call stop() before starting another",
       );
     }
+    if (this.#parts.wakeOnWrite === true) {
+      this.#watcher = new SourceWatcher({
+        onChange: (path) => this.#wake(path),
+        logger: this.#logger,
+        watch: this.#parts.watch,
+      });
+    }
     this.#loop = this.#runLoop();
+  }
+
+  /** A watched file was written: quick looks at the agents reading it (or told of by hooks). */
+  #wake(path: string): void {
+    if (this.#stopping !== undefined) return;
+    if (path === this.#parts.hooksFile && this.#hooks !== undefined) {
+      const hooks = this.#hooks;
+      this.#hookTurn = this.#hookTurn
+        .then(() => this.#pollHooks())
+        .then(() => {
+          for (const record of this.#registry.records()) {
+            const after = record.quick?.hookSeq ?? record.hookSeq;
+            if ((hooks.since(record, [], after)?.events.length ?? 0) > 0) this.#quickLook(record);
+          }
+        });
+      return;
+    }
+    for (const record of this.#byPath.get(path) ?? []) this.#quickLook(record);
+  }
+
+  /**
+   * One quick look at `record` in its turn (after its cycle step, if one runs); asked again while
+   * one is queued or running, one more follows it, not one per write. A line held back (written
+   * without its newline yet) is looked at again once the file has been quiet long enough.
+   */
+  #quickLook(record: AgentRecord): void {
+    const pending = this.#quick.get(record);
+    if (pending !== undefined) {
+      pending.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.#quick.set(record, state);
+    const run = async (): Promise<void> => {
+      for (;;) {
+        state.again = false;
+        const held = await this.#processor.quickLook(record, this.#clock());
+        if (held && !state.again && this.#stopping === undefined) {
+          await this.#timer.sleep(QUICK_HELD_RETRY_MS, this.#sleepAbort.signal);
+          if (this.#stopping === undefined) state.again = true;
+        }
+        if (!state.again || this.#stopping !== undefined) return;
+      }
+    };
+    const turn = record.turn.then(run, run);
+    record.turn = turn.catch(() => {});
+    void turn.finally(() => this.#quick.delete(record));
+  }
+
+  /** What the watcher watches: every stream of every agent, and the hooks file. */
+  #watchAgents(records: readonly AgentRecord[]): void {
+    const watcher = this.#watcher;
+    if (watcher === undefined) return;
+    const byPath = new Map<string, AgentRecord[]>();
+    for (const record of records) {
+      if (record.exitedAt !== null) continue;
+      const { info } = record;
+      for (const path of [info.log_file_path, ...(info.streams ?? []).map((s) => s.path)]) {
+        const list = byPath.get(path);
+        if (list === undefined) byPath.set(path, [record]);
+        else list.push(record);
+      }
+    }
+    this.#byPath = byPath;
+    const paths = [...byPath.keys()];
+    if (this.#hooks !== undefined && this.#parts.hooksFile !== undefined) {
+      paths.push(this.#parts.hooksFile);
+    }
+    watcher.update(paths);
   }
 
   /**
@@ -240,6 +335,7 @@ export class MonitoringService {
 
   async #stop(timeoutMs: number): Promise<StopResult> {
     this.#sleepAbort.abort();
+    this.#watcher?.close();
     const done = Promise.all([this.#chain, this.#loop]).then(() => true);
     const timer = new AbortController();
     const timeout = realTimeout(Math.max(0, timeoutMs), false, { signal: timer.signal }).catch(
@@ -320,16 +416,20 @@ export class MonitoringService {
       failures: 0,
       callsWithLines: 0,
     };
-    await this.#pollHooks();
+    await (this.#hookTurn = this.#hookTurn.then(() => this.#pollHooks()));
     await this.#registry.reconcile(this.#parts.source);
     const records = this.#registry.records();
-    const outcomes = await mapLimit(records, this.#settings.agent_concurrency, (record) =>
-      this.#processor.process(record, work),
-    );
+    const outcomes = await mapLimit(records, this.#settings.agent_concurrency, (record) => {
+      // in the agent's turn: never beside a quick look at it
+      const step = record.turn.then(() => this.#processor.process(record, work));
+      record.turn = step.catch(() => {});
+      return step;
+    });
     await work.tail.drain();
     records.forEach((record, index) => {
       if (outcomes[index] === "removed") this.#registry.remove(record);
     });
+    this.#watchAgents(this.#registry.records());
     const endMs = this.#clock();
     const callsAfter = generator.stats?.modelCalls;
     const stats: CycleStats = {
