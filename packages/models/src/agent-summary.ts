@@ -12,7 +12,7 @@ const nullableString = z.string({ error: "expected a string or null" }).nullable
 
 /**
  * The zod schema of an `AgentSummary`, in the seed's snake_case on-disk and wire format: the seed's
- * sixteen fields plus the optional `activity_state`, `tokens`, `cost_usd` and `skipped_lines`.
+ * sixteen fields plus the optional `activity_state`, `tokens`, `cost_usd`, `skipped_lines` and `judged_by`.
  *
  * Unknown fields are dropped, so summaries written by newer versions still load.
  */
@@ -50,6 +50,7 @@ export const agentSummarySchema = z.object({
     .number({ error: "expected a non-negative number of US dollars" })
     .min(0, { error: "expected a non-negative number of US dollars" })
     .optional(),
+  judged_by: z.string({ error: "expected a string" }).optional(),
   skipped_lines: z
     .number({ error: "expected a non-negative whole number of lines" })
     .int({ error: "expected a non-negative whole number of lines" })
@@ -112,6 +113,12 @@ export interface AgentSummary {
    * seed's fields.
    */
   skipped_lines?: number | undefined;
+  /**
+   * Who gave the verdict: `offline` (the rules, at once) or the model's name, such as
+   * `anthropic:claude-haiku-4-5`, when a model verdict replaced the offline one. Optional: not one
+   * of the seed's fields; absent when the monitor runs without a model beside its cycle.
+   */
+  judged_by?: string | undefined;
 }
 
 /**

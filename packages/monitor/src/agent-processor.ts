@@ -2,7 +2,12 @@ import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
 import { stat } from "node:fs/promises";
 import type { AgentEvent, Clock, Logger, OnTrackStatus, TokenUsage } from "@agentwatch/models";
 import type { AgentInfo, LogFormat } from "./agent-source.js";
-import { type AgentRecord, exitedSummary, summaryActivityState } from "./agent-record.js";
+import {
+  type AgentRecord,
+  exitedSummary,
+  inStoreTurn,
+  summaryActivityState,
+} from "./agent-record.js";
 import { backoffSeconds } from "./backoff.js";
 import type { CycleTail } from "./cycle-tail.js";
 import { AgentProcessingError } from "./errors.js";
@@ -11,6 +16,7 @@ import { logExists } from "./log-exists.js";
 import type {
   ActivityAnalysisLike,
   ActivityAnalyzer,
+  AgentContext,
   LogReaderLike,
   MonitoredSummary,
   PositionTrackerLike,
@@ -19,6 +25,7 @@ import type {
   SummaryStoreLike,
 } from "./parts.js";
 import type { HookFeedLike } from "./hook-feed.js";
+import type { ModelLane } from "./model-lane.js";
 import { restoreRecord } from "./restore-record.js";
 import { activityOfOrchestratorState } from "./sources/orchestrator-state.js";
 import { LogReadError, StageFailure, stage } from "./stage.js";
@@ -89,6 +96,8 @@ export interface ProcessorDeps {
   readonly structured?: StructuredAnalyzerLike | undefined;
   /** Hook calls, matched to agents. */
   readonly hooks?: HookFeedLike | undefined;
+  /** The model beside the cycle, when there is one. */
+  readonly lane?: ModelLane | undefined;
 }
 
 /** What one cycle shares across its agents. */
@@ -187,6 +196,8 @@ interface ReadStep {
   readonly carries?: Record<string, unknown> | undefined;
   /** The last hook event this read took, or null. */
   readonly hookSeq?: number | null | undefined;
+  /** What the model beside the cycle is to judge, when there is one and new lines. */
+  readonly model?: { readonly lines: string[]; readonly context: AgentContext } | undefined;
   /** When its lines were read, when it had any. */
   readonly outputAt: Date | null;
   /** The summary to store before committing, if one was made. */
@@ -535,25 +546,30 @@ export class AgentProcessor {
     if (work.signal.aborted) return null;
     if (newLines > 0) work.callsWithLines++;
     const described = structured !== undefined ? structured.describe(parsed.events) : [];
+    const given = [...lines, ...described];
+    const context: AgentContext = {
+      instance_name: record.info.instance_name,
+      role: record.info.role,
+      // Its source gives no task (a tmux pane, a bare log): the first message the user sent it.
+      assigned_task: record.info.assigned_task ?? firstUserMessage(analysis),
+      parent_instance_id: record.info.parent_instance_id,
+      previous_summary: record.lastSummary,
+      last_output_at: lastOutputAt,
+      activity: analysis as ActivityAnalysis, // what the analyzer returned, passed through
+    };
     const generated = await stage("summarize", () =>
-      this.#d.generator.generateSummary(id, [...lines, ...described], {
-        instance_name: record.info.instance_name,
-        role: record.info.role,
-        // Its source gives no task (a tmux pane, a bare log): the first message the user sent it.
-        assigned_task: record.info.assigned_task ?? firstUserMessage(analysis),
-        parent_instance_id: record.info.parent_instance_id,
-        previous_summary: record.lastSummary,
-        last_output_at: lastOutputAt,
-        activity: analysis as ActivityAnalysis, // what the analyzer returned, passed through
-      }),
+      this.#d.generator.generateSummary(id, given, context),
     );
+    const lane = this.#d.lane;
     const summary: MonitoredSummary = {
       ...generated,
+      ...(lane !== undefined ? { judged_by: "offline" } : {}),
       activity_state: analysis.state,
       ...usageOf(analysis),
       ...(skippedLines > 0 ? { skipped_lines: skippedLines } : {}),
     };
-    return { ...step, summary };
+    const model = lane !== undefined && given.length > 0 ? { lines: given, context } : undefined;
+    return { ...step, summary, model };
   }
 
   /**
@@ -583,12 +599,28 @@ export class AgentProcessor {
     return { events: all, carries, lineCount, streams, hookSeq: hooks?.seq ?? null };
   }
 
+  /**
+   * Stores `summary` as the agent's newest, in the agent's store turn: one store of an agent at a
+   * time, so a model verdict arriving beside the cycle never lands over a newer summary.
+   */
+  #put(record: AgentRecord, summary: MonitoredSummary): Promise<void> {
+    return inStoreTurn(record, async () => {
+      await this.#d.store.write(summary);
+      record.lastSummary = summary;
+    });
+  }
+
+  /** Tells listeners of a summary stored beside the cycle (a model verdict). */
+  announce(record: AgentRecord, summary: MonitoredSummary): void {
+    this.#report(record, summary.activity_state ?? null, summary.on_track_status, "summary");
+    this.#d.emitter.emit("summary", { summary });
+  }
+
   /** Stores a step's summary, if any, then tells listeners. */
   async #store(record: AgentRecord, step: ReadStep): Promise<void> {
     const { summary } = step;
     if (summary === null) return;
-    await stage("store", () => this.#d.store.write(summary));
-    record.lastSummary = summary;
+    await stage("store", () => this.#put(record, summary));
     this.#report(record, summary.activity_state ?? null, summary.on_track_status, "summary");
     this.#d.emitter.emit("summary", { summary });
   }
@@ -600,6 +632,9 @@ export class AgentProcessor {
     } catch (error) {
       this.#fail(record, error as StageFailure, work);
       return;
+    }
+    if (step.model !== undefined && step.summary !== null) {
+      this.#d.lane?.submit(record, step.model.lines, step.model.context, step.summary);
     }
     work.tail.commit(step.commit, (error) => {
       if (error !== undefined) {
@@ -636,8 +671,7 @@ export class AgentProcessor {
     this.#report(record, "exited", record.reported.on_track_status, "exit");
     if (summaryActivityState(record.lastSummary) === "exited") return;
     const summary = exitedSummary(record, now, reason);
-    await stage("exit", () => this.#d.store.write(summary));
-    record.lastSummary = summary;
+    await stage("exit", () => this.#put(record, summary));
     this.#d.emitter.emit("summary", { summary });
   }
 
@@ -670,8 +704,7 @@ export class AgentProcessor {
     ) {
       return;
     }
-    await stage("store", () => this.#d.store.write(summary));
-    record.lastSummary = summary;
+    await stage("store", () => this.#put(record, summary));
     this.#report(record, summary.activity_state ?? null, summary.on_track_status, "summary");
     this.#d.emitter.emit("summary", { summary });
   }

@@ -50,6 +50,15 @@ export interface AgentRecord {
   quick: QuickState | undefined;
   /** Its quick looks and cycle steps, one at a time. */
   turn: Promise<unknown>;
+  /** Its summary stores, one at a time (the cycle's and the model lane's). */
+  storeTurn: Promise<unknown>;
+}
+
+/** Runs `write` after the agent's stores before it; resolves or rejects as `write` does. */
+export function inStoreTurn(record: AgentRecord, write: () => Promise<void>): Promise<void> {
+  const run = record.storeTurn.then(write, write);
+  record.storeTurn = run.catch(() => {});
+  return run;
 }
 
 /** What the quick looks at an agent since its last cycle step saw. */
@@ -83,6 +92,7 @@ export function newRecord(info: AgentInfo): AgentRecord {
     lastError: null,
     quick: undefined,
     turn: Promise.resolve(),
+    storeTurn: Promise.resolve(),
   };
 }
 

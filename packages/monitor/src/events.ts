@@ -63,6 +63,21 @@ export interface CycleStats {
    * budget per cycle allows (`getAgents()` gives each one's lag).
    */
   readonly behind: number;
+  /**
+   * The model beside the cycle, when there is one: its calls since the last cycle event (started,
+   * finished, failed, and skipped: not sent while the model was unavailable, or replaced by a
+   * newer request), and since when it is unavailable (its breaker open), ISO 8601, or null.
+   */
+  readonly model?:
+    | {
+        readonly started: number;
+        readonly finished: number;
+        readonly failed: number;
+        readonly skipped: number;
+        readonly unavailable_since: string | null;
+        readonly last_error: string | null;
+      }
+    | undefined;
 }
 
 /** Every event of `MonitoringService` and its payload. */

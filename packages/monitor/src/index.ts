@@ -38,6 +38,13 @@ export {
   type SessionSourceOptions,
 } from "./sources/session-sources.js";
 export { joinSessions } from "./sources/join-sessions.js";
+export {
+  ModelLane,
+  type ModelCallCounts,
+  type ModelJudgeLike,
+  type ModelLaneOptions,
+  type ModelStatus,
+} from "./model-lane.js";
 export { SourceWatcher, type SourceWatcherOptions, type WatchFunction } from "./source-watcher.js";
 export { DEFAULT_CATCH_UP_BYTES, DEFAULT_CATCH_UP_LINES } from "./settings.js";
 export {

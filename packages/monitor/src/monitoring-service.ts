@@ -11,8 +11,9 @@ import {
   type MonitorEventName,
   type MonitorListener,
 } from "./events.js";
-import type { AgentRecord } from "./agent-record.js";
+import { type AgentRecord, inStoreTurn } from "./agent-record.js";
 import { HookFeed } from "./hook-feed.js";
+import { type ModelJudgeLike, ModelLane, type ModelStatus } from "./model-lane.js";
 import { SourceWatcher, type WatchFunction } from "./source-watcher.js";
 import { mapLimit } from "./map-limit.js";
 import type {
@@ -73,6 +74,14 @@ export interface MonitoringServiceParts {
    * Where a directory cannot be watched, its agents wait for the cycle (said once). Off by default.
    */
   readonly wakeOnWrite?: boolean | undefined;
+  /**
+   * A model beside the cycle (a `SummaryGenerator` with a `GuardedProvider`, and the provider's
+   * name and breaker status): the cycle's `generator` gives each summary its offline verdict at
+   * once, and the model's verdict replaces it when it comes (`judged_by`), never holding a cycle.
+   */
+  readonly modelJudge?: ModelJudgeLike | undefined;
+  /** Model calls in flight at once beside the cycle; 2 by default. */
+  readonly modelConcurrency?: number | undefined;
   /** How `wakeOnWrite` watches a directory; `fs.watch` by default. */
   readonly watch?: WatchFunction | undefined;
   /** Epoch milliseconds; `Date.now` by default. */
@@ -129,6 +138,7 @@ export class MonitoringService {
   readonly #processor: AgentProcessor;
   readonly #registry: AgentRegistry;
   readonly #hooks: HookFeed | undefined;
+  readonly #lane: ModelLane | undefined;
   #watcher: SourceWatcher | undefined;
   /** Watched file → the agents reading it. */
   #byPath = new Map<string, AgentRecord[]>();
@@ -164,7 +174,20 @@ export class MonitoringService {
             logger: this.#logger,
           })
         : undefined;
+    const judge = parts.modelJudge;
+    this.#lane =
+      judge === undefined
+        ? undefined
+        : new ModelLane({
+            judge,
+            store: parts.store,
+            concurrency: parts.modelConcurrency ?? 2,
+            inStoreTurn,
+            stored: (record, summary) => this.#processor.announce(record, summary),
+            logger: this.#logger,
+          });
     this.#processor = new AgentProcessor({
+      lane: this.#lane,
       structured: parts.structured,
       hooks: this.#hooks,
       reader: parts.reader,
@@ -193,6 +216,19 @@ export class MonitoringService {
   /** Whether `start()` was called and `stop()` was not. */
   get running(): boolean {
     return this.#loop !== undefined && this.#stopping === undefined;
+  }
+
+  /**
+   * Resolves once the model beside the cycle has no call running or waiting (at once without
+   * one): for one look (`watch --once`) that should show the model's verdicts.
+   */
+  modelSettled(): Promise<void> {
+    return this.#lane?.idle() ?? Promise.resolve();
+  }
+
+  /** Where the model beside the cycle stands (null without one). */
+  getModelStatus(): ModelStatus | null {
+    return this.#lane?.status() ?? null;
   }
 
   /** Every agent the service knows, ordered by instance id. */
@@ -350,6 +386,7 @@ export class MonitoringService {
         "the cycle in flight did not finish in time; its remaining agents are skipped",
       );
     }
+    await this.#lane?.close(Math.min(5_000, Math.max(0, timeoutMs)));
     try {
       await this.#parts.tracker.close?.();
     } catch (error) {
@@ -444,6 +481,9 @@ export class MonitoringService {
       failures: work.failures,
       skipped_slots: skippedSlots(endMs),
       behind: records.filter((record) => record.lag !== null).length,
+      ...(this.#lane === undefined
+        ? {}
+        : { model: { ...this.#lane.take(), ...this.#lane.status() } }),
     };
     this.#logger.debug({ ...stats }, "cycle done");
     this.#emitter.emit("cycle", stats);
