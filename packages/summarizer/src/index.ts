@@ -5,6 +5,12 @@ export {
 } from "./summary-generator.js";
 export type { AgentContext, MonitoredSummary } from "./agent-context.js";
 export { HeuristicProvider, HEURISTIC_MAX_CONFIDENCE } from "./heuristic-provider.js";
+export {
+  GuardedProvider,
+  type BreakerStatus,
+  type GuardedProviderOptions,
+  type GuardStats,
+} from "./guarded-provider.js";
 export { AnthropicProvider, type AnthropicProviderOptions } from "./anthropic-provider.js";
 export type { JudgeInput, Judgement, ProviderUsage, SummaryProvider } from "./provider.js";
 export {
