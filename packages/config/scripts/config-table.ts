@@ -21,6 +21,7 @@ const VALUES: Record<string, string> = {
   string: "a non-empty string",
   "optional-string": "a string; may be empty",
   boolean: "a boolean",
+  "string-list": "a list of strings",
 };
 
 /** Escapes what Markdown would otherwise read in a table cell (pipes, tags, emphasis). */

@@ -1,6 +1,6 @@
 /** The kinds of value a configuration field holds. */
 export type FieldKind =
-  "positive-integer" | "port" | "path" | "string" | "optional-string" | "boolean";
+  "positive-integer" | "port" | "path" | "string" | "optional-string" | "boolean" | "string-list";
 
 /** How one field of `MonitoringConfig` is read and checked. */
 export interface FieldSpec {
@@ -49,6 +49,24 @@ export interface MonitoringConfig {
   readonly token: string;
   /** The most WebSocket clients served at once. */
   readonly max_clients: number;
+  /**
+   * Where to send notifications of agents that need a person: target specs such as `bell`,
+   * `desktop`, `webhook=URL`, `ntfy=URL`, `command=CMD` (read by `@agentwatch/notify`).
+   */
+  readonly notify: readonly string[];
+  /** Seconds within which the same agent entering the same state is not notified again. */
+  readonly notify_cooldown_seconds: number;
+  /** The most notifications per minute across all agents; the rest are folded into one digest. */
+  readonly notify_rate_per_minute: number;
+  /** Whether an agent finishing its turn (working, then idle) is notified too. */
+  readonly notify_turn_end: boolean;
+  /**
+   * A log met for the first time with more than this many bytes is read from near its end (its
+   * last `catch_up_lines` lines), not from its start.
+   */
+  readonly catch_up_bytes: number;
+  /** How many of its last lines a log met with a long history is read from. */
+  readonly catch_up_lines: number;
 }
 
 /** The seed's defaults. */
@@ -67,6 +85,12 @@ export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
   server_port: 8001,
   token: "",
   max_clients: 100,
+  notify: Object.freeze([]),
+  notify_cooldown_seconds: 60,
+  notify_rate_per_minute: 5,
+  notify_turn_end: false,
+  catch_up_bytes: 262_144,
+  catch_up_lines: 200,
 });
 
 /** Every field's kind, environment variable and description. */
@@ -141,6 +165,39 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     kind: "positive-integer",
     env: "AGENTWATCH_MAX_CLIENTS",
     description: "most WebSocket clients served at once",
+  },
+  notify: {
+    kind: "string-list",
+    env: "AGENTWATCH_NOTIFY",
+    description:
+      "notification targets: bell, desktop, webhook=URL, ntfy=URL, command=CMD (in the environment a JSON array, or one target)",
+  },
+  notify_cooldown_seconds: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_NOTIFY_COOLDOWN_SECONDS",
+    description: "seconds before the same agent entering the same state is notified again",
+    max: { value: MAX_TIMER_SECONDS, why: "the longest a timer can wait" },
+  },
+  notify_rate_per_minute: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_NOTIFY_RATE_PER_MINUTE",
+    description: "most notifications a minute across all agents; the rest go in one digest",
+  },
+  notify_turn_end: {
+    kind: "boolean",
+    env: "AGENTWATCH_NOTIFY_TURN_END",
+    description: "also notify an agent finishing its turn (working, then idle)",
+  },
+  catch_up_bytes: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_CATCH_UP_BYTES",
+    description:
+      "a log first met with more bytes than this is read from its last catch_up_lines lines (watch --from-start reads it all)",
+  },
+  catch_up_lines: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_CATCH_UP_LINES",
+    description: "how many last lines of a long log first met are read",
   },
 });
 

@@ -53,6 +53,12 @@ describe("defaults", () => {
       server_port: 8001,
       token: "",
       max_clients: 100,
+      notify: [],
+      notify_cooldown_seconds: 60,
+      notify_rate_per_minute: 5,
+      notify_turn_end: false,
+      catch_up_bytes: 262_144,
+      catch_up_lines: 200,
     });
     expect(await loadConfig()).toEqual(DEFAULT_CONFIG);
   });
@@ -273,5 +279,42 @@ describe("limits", () => {
     await expect(loadConfig({ env: { AGENTWATCH_POLL_INTERVAL_SECONDS: "0x10" } })).rejects.toThrow(
       'expected a positive integer, got "0x10"',
     );
+  });
+});
+
+describe("notification targets (a list)", () => {
+  it("come from the file as a list, frozen", async () => {
+    const file = await configFile({ notify: ["bell", "webhook=https://hooks.example.com/x"] });
+    const config = await loadConfig({ file });
+    expect(config.notify).toEqual(["bell", "webhook=https://hooks.example.com/x"]);
+    expect(Object.isFrozen(config.notify)).toBe(true);
+  });
+
+  it("come from the environment as a JSON array, or as one target", async () => {
+    const list = await loadConfig({
+      env: { AGENTWATCH_NOTIFY: '["desktop", "command=logger -t agentwatch"]' },
+    });
+    expect(list.notify).toEqual(["desktop", "command=logger -t agentwatch"]);
+    const one = await loadConfig({ env: { AGENTWATCH_NOTIFY: "ntfy=https://ntfy.sh/a,b" } });
+    expect(one.notify).toEqual(["ntfy=https://ntfy.sh/a,b"]);
+    expect((await loadConfig({ env: { AGENTWATCH_NOTIFY: "" } })).notify).toEqual([]);
+  });
+
+  it.each([
+    [{ notify: "bell" }, 'got "bell"'],
+    [{ notify: ["bell", ""] }, 'got ["bell",""]'],
+    [{ notify: [3] }, "got [3]"],
+  ])("reject %j in the file", async (contents, got) => {
+    const file = await configFile(contents);
+    const error = await rejection(loadConfig({ file }));
+    expect(error.message).toBe(
+      `notify from config file ${file}: expected a list of non-empty strings (in the environment a JSON array such as ["bell","desktop"], or one string), ${got}`,
+    );
+  });
+
+  it("reject a malformed JSON array in the environment", async () => {
+    const error = await rejection(loadConfig({ env: { AGENTWATCH_NOTIFY: '["bell"' } }));
+    expect(error.message).toContain("environment variable AGENTWATCH_NOTIFY");
+    expect(error.message).toContain('got "[\\"bell\\""');
   });
 });

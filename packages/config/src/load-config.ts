@@ -32,6 +32,8 @@ const EXPECTED: Record<FieldKind, string> = {
   path: "a non-empty path",
   string: "a non-empty string",
   boolean: 'a boolean (true/false; in the environment "true", "false", "1" or "0")',
+  "string-list":
+    'a list of non-empty strings (in the environment a JSON array such as ["bell","desktop"], or one string)',
 };
 
 function show(value: unknown): string {
@@ -65,6 +67,14 @@ function fromEnvText(kind: FieldKind, text: string): unknown {
     case "string":
     case "optional-string":
       return text;
+    case "string-list":
+      if (trimmed === "") return [];
+      if (!trimmed.startsWith("[")) return [trimmed];
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return text;
+      }
   }
 }
 
@@ -99,8 +109,14 @@ function isValid(kind: FieldKind, value: unknown): boolean {
       return typeof value === "string" && !value.includes("\0");
     case "path":
     case "string":
-      return typeof value === "string" && value.trim().length > 0 && !value.includes("\0");
+      return isText(value);
+    case "string-list":
+      return Array.isArray(value) && value.every(isText);
   }
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value.trim().length > 0 && !value.includes("\0");
 }
 
 function unknownKey(key: string, source: ConfigSource, candidates: readonly string[]): ConfigError {
@@ -126,7 +142,8 @@ function applyObject(
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined && source.kind === "override") continue;
     if (!isConfigKey(key)) throw unknownKey(key, source, CONFIG_KEYS);
-    target[key] = check(key, source, value);
+    const checked = check(key, source, value);
+    target[key] = Array.isArray(checked) ? Object.freeze([...(checked as unknown[])]) : checked;
   }
 }
 
@@ -198,7 +215,8 @@ function applyEnv(
       if (OTHER_VARIABLES.has(variable)) continue;
       throw unknownKey(variable, source, [...ENV_TO_KEY.keys()]);
     }
-    config[key] = check(key, source, fromEnvText(CONFIG_FIELDS[key].kind, text), text);
+    const checked = check(key, source, fromEnvText(CONFIG_FIELDS[key].kind, text), text);
+    config[key] = Array.isArray(checked) ? Object.freeze([...(checked as unknown[])]) : checked;
   }
 }
 

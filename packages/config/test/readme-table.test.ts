@@ -24,7 +24,8 @@ describe("the README's field table", () => {
       const row = rows.find((line) => line.startsWith(`| \`${name}\` `));
       expect(row, name).toContain(`\`${spec.env}\``);
       const value = DEFAULT_CONFIG[name as keyof typeof DEFAULT_CONFIG];
-      expect(row, name).toContain(value === "" ? '`""`' : `\`${String(value)}\``);
+      const shown = Array.isArray(value) ? JSON.stringify(value) : String(value);
+      expect(row, name).toContain(value === "" ? '`""`' : `\`${shown}\``);
     }
   });
 });
