@@ -16,8 +16,9 @@ export type MonitoringServiceOverrides = Partial<MonitoringServiceParts>;
  * Builds a `MonitoringService` from a `MonitoringConfig` with the real parts: a `PositionTracker`
  * in `state_dir`, an `IncrementalLogReader` reading `max_log_lines_per_read` lines at a time, a
  * `SummaryGenerator` (heuristic, offline, unless you pass one with a model provider), a
- * `SummaryStore` in `summary_dir`, `analyzeActivity` and the original layout under `log_dir` as
- * the agent source. Any part can be replaced; a replaced reader must come with the tracker it
+ * `SummaryStore` in `summary_dir`, `analyzeActivity`, `@agentwatch/transcripts` for structured
+ * streams (Claude Code transcripts, Codex rollouts, the hooks file) and the original layout under
+ * `log_dir` as the agent source. Any part can be replaced; a replaced reader must come with the tracker it
  * commits to.
  *
  * @throws {InvalidOptionError} when a reader is given without its tracker, or a setting is invalid.

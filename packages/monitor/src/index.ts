@@ -38,6 +38,7 @@ export {
   type SessionSourceOptions,
 } from "./sources/session-sources.js";
 export { joinSessions } from "./sources/join-sessions.js";
+export { transcriptsAnalyzer } from "./transcripts-analyzer.js";
 export {
   ModelLane,
   type ModelCallCounts,

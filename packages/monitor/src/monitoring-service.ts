@@ -13,6 +13,7 @@ import {
 } from "./events.js";
 import { type AgentRecord, inStoreTurn } from "./agent-record.js";
 import { HookFeed } from "./hook-feed.js";
+import { transcriptsAnalyzer } from "./transcripts-analyzer.js";
 import { type ModelJudgeLike, ModelLane, type ModelStatus } from "./model-lane.js";
 import { SourceWatcher, type WatchFunction } from "./source-watcher.js";
 import { mapLimit } from "./map-limit.js";
@@ -58,8 +59,7 @@ export interface MonitoringServiceParts {
   readonly analyze: ActivityAnalyzer;
   /**
    * Reads structured streams: Claude Code transcripts, Codex rollouts, the hooks JSONL
-   * (`@agentwatch/transcripts`). Without it, agents whose log is structured are read but not
-   * analyzed, and `hooksFile` is not read.
+   * (`@agentwatch/transcripts`, `transcriptsAnalyzer`, by default).
    */
   readonly structured?: StructuredAnalyzerLike | undefined;
   /**
@@ -165,12 +165,13 @@ export class MonitoringService {
     this.#logger = parts.logger ?? silentLogger;
     this.#emitter = new MonitorEmitter(this.#logger);
     this.#registry = new AgentRegistry(this.#emitter, this.#logger, () => this.#now());
+    const structured = parts.structured ?? transcriptsAnalyzer;
     this.#hooks =
-      parts.structured !== undefined && parts.hooksFile !== undefined
+      parts.hooksFile !== undefined
         ? new HookFeed({
             path: parts.hooksFile,
             reader: parts.reader,
-            structured: parts.structured,
+            structured,
             logger: this.#logger,
           })
         : undefined;
@@ -188,7 +189,7 @@ export class MonitoringService {
           });
     this.#processor = new AgentProcessor({
       lane: this.#lane,
-      structured: parts.structured,
+      structured,
       hooks: this.#hooks,
       reader: parts.reader,
       tracker: parts.tracker,

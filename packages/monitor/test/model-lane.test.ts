@@ -162,7 +162,7 @@ describe("a model beside the cycle", () => {
     await h.service.runOnce();
     const judged = await waitFor(
       async () => {
-        const latest = (await h.store.getLatest("b")) as MonitoredSummary | undefined;
+        const latest: MonitoredSummary | undefined = await h.store.getLatest("b");
         return latest?.judged_by?.startsWith("anthropic:") === true ? latest : undefined;
       },
       { what: "the model's verdict to be stored" },

@@ -19,7 +19,14 @@ import {
   resolveLimits,
   resolveOrigins,
 } from "./options.js";
+import {
+  OtlpCounters,
+  type OtlpContext,
+  type ResolvedOtlpReceiver,
+  resolveOtlpReceiver,
+} from "./otlp-receiver.js";
 import { loggedUrl } from "./redact.js";
+import { RemoteAgents } from "./remote-agents.js";
 import type { GuardSettings } from "./request-guard.js";
 import { type RouteContext, routeRequest } from "./request-router.js";
 import { ServerStats } from "./server-stats.js";
@@ -68,6 +75,8 @@ export class AgentwatchServer {
   #unsubscribe: Array<() => void> = [];
   #heartbeat: NodeJS.Timeout | undefined;
   #closed: Promise<void> | undefined;
+  readonly #otlp: OtlpContext | undefined;
+  #sweep: NodeJS.Timeout | undefined;
 
   /** Use `createServer()`, which checks the options. */
   constructor(options: ResolvedOptions) {
@@ -100,6 +109,23 @@ export class AgentwatchServer {
       closeTimeout: this.#limits.closeTimeoutMs,
     };
     this.#wss = new WebSocketServer(wsOptions);
+    if (options.otlpReceiver !== undefined) {
+      const receiver: ResolvedOtlpReceiver = resolveOtlpReceiver(options.otlpReceiver);
+      this.#otlp = {
+        options: receiver,
+        remote: new RemoteAgents({
+          staleAfterMs: receiver.staleAfterMs,
+          removeAfterMs: receiver.removeAfterMs,
+          maxAgents: receiver.maxAgents,
+          historyLength: 50,
+        }),
+        counters: new OtlpCounters(),
+        guard: this.#guard,
+        clock: options.clock,
+        logger: options.logger,
+        broadcast: (message) => this.#broadcast(message),
+      };
+    }
     const context: RouteContext = {
       service: options.service,
       store: options.store,
@@ -115,6 +141,8 @@ export class AgentwatchServer {
       generatorStats: options.generatorStats,
       positions: options.positions,
       connections: this.#connections,
+      otlp: this.#otlp,
+      exportStats: options.exportStats,
     };
     const { headersTimeoutMs, requestTimeoutMs } = this.#limits;
     const httpOptions = {
@@ -228,6 +256,14 @@ export class AgentwatchServer {
     }
     this.#heartbeat = setInterval(() => this.#hub.heartbeat(), this.#limits.heartbeatIntervalMs);
     this.#heartbeat.unref();
+    const otlp = this.#otlp;
+    if (otlp !== undefined) {
+      const every = Math.max(50, Math.min(1_000, Math.floor(otlp.options.staleAfterMs / 4)));
+      this.#sweep = setInterval(() => {
+        for (const message of otlp.remote.sweep(this.#options.clock())) this.#broadcast(message);
+      }, every);
+      this.#sweep.unref();
+    }
     this.#options.logger.info({ url: this.#address.url }, `listening on ${this.#address.url}`);
     return this.#address;
   }
@@ -249,6 +285,7 @@ export class AgentwatchServer {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     clearInterval(this.#heartbeat);
+    clearInterval(this.#sweep);
     await this.#hub.closeAll();
     if (wasListening) {
       await new Promise<void>((resolve) => {
@@ -306,7 +343,14 @@ export class AgentwatchServer {
       const now = () => this.#now();
       this.#hub.add(ws, async () =>
         encodeMessage(
-          await buildSnapshot(store, service, logger, now, () => this.#stats.lastCycle),
+          await buildSnapshot(
+            store,
+            service,
+            logger,
+            now,
+            () => this.#stats.lastCycle,
+            this.#otlp?.remote,
+          ),
         ),
       );
     });

@@ -4,6 +4,7 @@ import { InvalidInstanceIdError } from "@agentwatch/summary-store";
 import { type HttpFailure, sendFailure, sendJson } from "./http-util.js";
 import type { SummaryReader, SummarySource } from "./options.js";
 import { parseHistoryParams } from "./query.js";
+import type { RemoteAgents } from "./remote-agents.js";
 import { latestSummaries } from "./snapshot.js";
 
 /** What the REST routes read. */
@@ -11,6 +12,8 @@ export interface ApiContext {
   readonly store: SummaryReader;
   readonly service: SummarySource | undefined;
   readonly logger: Logger;
+  /** Agents of other hosts (OTLP receiver), when enabled. */
+  readonly remote?: RemoteAgents | undefined;
 }
 
 const NOT_FOUND: HttpFailure = {
@@ -62,13 +65,36 @@ export async function handleApi(
   const { store, logger } = context;
   try {
     if (parts.length === 2 || (parts.length === 3 && parts[2] === "")) {
-      const summaries = await latestSummaries(store, context.service, logger);
+      const summaries = await latestSummaries(store, context.service, logger, context.remote);
       sendJson(request, response, 200, { summaries });
       return;
     }
     const id = decodeId(parts[2] ?? "");
     if (typeof id !== "string") {
       sendFailure(request, response, id);
+      return;
+    }
+    const remote = context.remote;
+    if (remote !== undefined && id.includes("/")) {
+      const latest = remote.latest(id);
+      const history = remote.history(id);
+      if (latest === undefined || history === undefined) {
+        sendFailure(request, response, unknownAgent(id));
+      } else if (parts.length === 3) {
+        sendJson(request, response, 200, { summary: latest });
+      } else if (parts[3] !== "history") {
+        sendFailure(request, response, NOT_FOUND);
+      } else {
+        const params = parseHistoryParams(url.searchParams);
+        if ("status" in params) sendFailure(request, response, params);
+        else {
+          const since = params.since === undefined ? -Infinity : Date.parse(params.since);
+          const summaries = history
+            .filter((s) => Date.parse(s.timestamp) >= since)
+            .slice(0, params.limit);
+          sendJson(request, response, 200, { instance_id: id, summaries });
+        }
+      }
       return;
     }
     if (parts.length === 3) {

@@ -23,6 +23,8 @@ export type HttpErrorCode =
   | "URL_TOO_LONG"
   | "STREAMING_DISABLED"
   | "STORE_READ_FAILED"
+  | "INVALID_OTLP"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "INTERNAL";
 
 /** An HTTP error answer: status, code and message. */

@@ -4,6 +4,7 @@ export {
   DEFAULT_LIMITS,
   type GeneratorStatsReader,
   type HostLookup,
+  type ExportStatsReader,
   type ServerConfig,
   type ServerLimits,
   type ServerOptions,
@@ -16,6 +17,7 @@ export {
   SUMMARIES_PATH,
   type AgentAddedMessage,
   type AgentRemovedMessage,
+  type AgentStaleMessage,
   type ClientPingMessage,
   type CycleMessage,
   type ErrorMessage,
@@ -38,3 +40,9 @@ export {
   TokenRequiredError,
   type ServerErrorCode,
 } from "./errors.js";
+export {
+  OTLP_LOGS_PATH,
+  type OtlpReceiverOptions,
+  type OtlpRequestResult,
+} from "./otlp-receiver.js";
+export { remoteId, type RemoteSummary } from "./remote-agents.js";

@@ -29,8 +29,15 @@ export const CloseCode = {
   SLOW_CLIENT: 4008,
 } as const;
 
-/** An agent as sent over the wire: its `AgentInfo` without the local log path. */
-export type WireAgentInfo = Omit<AgentInfo, "log_file_path">;
+/**
+ * An agent as sent over the wire: its `AgentInfo` without the local log path. An agent of another
+ * host (received over OTLP) has the id `<host>/<instance id>`, `log_type` `remote`, and carries
+ * `host` and `stale` (its host stopped sending for `staleAfterMs`).
+ */
+export type WireAgentInfo = Omit<AgentInfo, "log_file_path"> & {
+  readonly host?: string | undefined;
+  readonly stale?: boolean | undefined;
+};
 
 /** An agent in a snapshot: who it is and its current state. */
 export interface WireAgent extends WireAgentInfo {
@@ -89,6 +96,21 @@ export interface AgentRemovedMessage extends AgentEventMessage {
   readonly type: "agent_removed";
 }
 
+/**
+ * The host of a remote agent stopped sending for `staleAfterMs` (`stale: true`), or sends again
+ * (`stale: false`). Its agents are removed (`agent_removed`) after `removeAfterMs`.
+ */
+export interface AgentStaleMessage {
+  readonly v: 1;
+  readonly type: "agent_stale";
+  readonly instance_id: string;
+  readonly host: string;
+  readonly stale: boolean;
+  /** When the host last sent anything, ISO 8601. */
+  readonly last_seen_at: string;
+  readonly at: string;
+}
+
 /** A poll cycle ended. */
 export interface CycleMessage extends CycleStats {
   readonly v: 1;
@@ -117,6 +139,7 @@ export type ServerMessage =
   | StateChangeMessage
   | AgentAddedMessage
   | AgentRemovedMessage
+  | AgentStaleMessage
   | CycleMessage
   | PongMessage
   | ErrorMessage;

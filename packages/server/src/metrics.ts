@@ -2,7 +2,14 @@ import { stat } from "node:fs/promises";
 import { ON_TRACK_STATUSES, type OnTrackStatus, type PositionStore } from "@agentwatch/models";
 import type { AgentStatus } from "@agentwatch/monitor";
 import type { ConnectionGuard } from "./connection-guard.js";
-import type { GeneratorStatsReader, SummaryReader, SummarySource } from "./options.js";
+import type {
+  ExportStatsReader,
+  GeneratorStatsReader,
+  SummaryReader,
+  SummarySource,
+} from "./options.js";
+import type { OtlpCounters } from "./otlp-receiver.js";
+import type { RemoteAgents } from "./remote-agents.js";
 import type { ServerStats } from "./server-stats.js";
 import type { WsCounters } from "./ws-counters.js";
 
@@ -31,6 +38,12 @@ export interface MetricsInput {
   readonly positions: Pick<PositionStore, "getAllPositions"> | undefined;
   /** Open, refused and errored connections. */
   readonly connections: Pick<ConnectionGuard, "open" | "refused" | "clientErrors">;
+  /** Agents of other hosts, when the OTLP receiver is on. */
+  readonly remote?: RemoteAgents | undefined;
+  /** The OTLP receiver's counters, when it is on. */
+  readonly otlp?: OtlpCounters | undefined;
+  /** This process's OTLP exporter counters. */
+  readonly exportStats?: ExportStatsReader | undefined;
 }
 
 /** Escapes a label value of the Prometheus text format. */
@@ -73,6 +86,9 @@ async function statusCounts(input: MetricsInput): Promise<Map<OnTrackStatus, num
   } else {
     for (const summary of await input.store.getAllLatest()) add(summary.on_track_status);
   }
+  for (const [status, n] of input.remote?.counts().byStatus ?? []) {
+    counts.set(status as OnTrackStatus, (counts.get(status as OnTrackStatus) ?? 0) + n);
+  }
   return counts;
 }
 
@@ -98,6 +114,60 @@ async function readLag(
   return samples;
 }
 
+function otlpMetrics(out: Exposition, input: MetricsInput): void {
+  const { otlp, remote } = input;
+  if (otlp !== undefined && remote !== undefined) {
+    out.metric(
+      "agentwatch_otlp_requests_total",
+      "counter",
+      "OTLP/HTTP logs requests received, by result (partial: some agentwatch records rejected; invalid: 400; too_large: 413; unsupported: 415; refused: 401, 403, 405).",
+      Object.entries(otlp.requests).map(([result, n]) => [{ result }, n]),
+    );
+    out.metric(
+      "agentwatch_otlp_records_total",
+      "counter",
+      "OTLP log records received, by result (rejected: agentwatch records that did not validate; ignored: other producers'; duplicate: a summary seen before; overflow: refused past maxAgents).",
+      Object.entries(otlp.records).map(([result, n]) => [{ result }, n]),
+    );
+    const hosts = remote.hostCounts();
+    out.metric("agentwatch_otlp_remote_agents", "gauge", "Agents of other hosts shown.", [
+      [{}, remote.size],
+    ]);
+    out.metric("agentwatch_otlp_remote_hosts", "gauge", "Hosts sending over OTLP, by state.", [
+      [{ state: "live" }, hosts.hosts - hosts.stale],
+      [{ state: "stale" }, hosts.stale],
+    ]);
+  }
+  const exported = input.exportStats?.();
+  if (exported !== undefined) {
+    out.metric(
+      "agentwatch_otlp_export_log_records_total",
+      "counter",
+      "Log records this process exported over OTLP, by result (dropped: queue full or unsent at shutdown).",
+      [
+        [{ result: "exported" }, exported.logs.exported],
+        [{ result: "failed" }, exported.logs.failed],
+        [{ result: "dropped" }, exported.logs.dropped],
+      ],
+    );
+    out.metric(
+      "agentwatch_otlp_export_queued_log_records",
+      "gauge",
+      "Log records waiting to be exported (bounded by the exporter's maxQueueSize).",
+      [[{}, exported.logs.queued]],
+    );
+    out.metric(
+      "agentwatch_otlp_export_metric_exports_total",
+      "counter",
+      "Metric exports over OTLP, by result.",
+      [
+        [{ result: "exported" }, exported.metrics.exported],
+        [{ result: "failed" }, exported.metrics.failed],
+      ],
+    );
+  }
+}
+
 /** The Prometheus text exposition (format 0.0.4) of the server and the monitor it streams. */
 export async function renderMetrics(input: MetricsInput): Promise<string> {
   const out = new Exposition();
@@ -115,6 +185,9 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
     for (const agent of agents) {
       const state = agent.state.activity_state ?? "unknown";
       byState.set(state, (byState.get(state) ?? 0) + 1);
+    }
+    for (const [state, n] of input.remote?.counts().byActivity ?? []) {
+      byState.set(state, (byState.get(state) ?? 0) + n);
     }
     out.metric(
       "agentwatch_agents_by_activity",
@@ -218,6 +291,7 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
     "Connections closed for a malformed, too slow (headersTimeoutMs, requestTimeoutMs) or too large request, by reason.",
     Object.entries(connections.clientErrors).map(([reason, n]) => [{ reason }, n]),
   );
+  otlpMetrics(out, input);
   const memory = process.memoryUsage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident set size in bytes.", [
     [{}, memory.rss],

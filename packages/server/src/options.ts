@@ -4,6 +4,7 @@ import type { Clock, Logger, PositionStore } from "@agentwatch/models";
 import type { GeneratorStats, MonitoringService } from "@agentwatch/monitor";
 import type { SummaryStore } from "@agentwatch/summary-store";
 import { InvalidServerOptionError } from "./errors.js";
+import type { OtlpReceiverOptions } from "./otlp-receiver.js";
 
 /** The configuration fields the server reads (a whole `MonitoringConfig` will do). */
 export type ServerConfig = Pick<
@@ -63,6 +64,22 @@ export type HostLookup = (
 /** Cumulative counters of the summary generator (`SummaryGenerator.stats`), read for `/metrics`. */
 export type GeneratorStatsReader = () => GeneratorStats | undefined;
 
+/**
+ * The counters of this process's OTLP exporter (`OtelExporter.stats` of `@agentwatch/otel`), read
+ * for `agentwatch_otlp_export_*` in `/metrics`.
+ */
+export type ExportStatsReader = () =>
+  | {
+      readonly logs: {
+        readonly exported: number;
+        readonly failed: number;
+        readonly dropped: number;
+        readonly queued: number;
+      };
+      readonly metrics: { readonly exported: number; readonly failed: number };
+    }
+  | undefined;
+
 /** Options of `createServer`. */
 export interface ServerOptions {
   /** The monitoring service whose events are streamed; without one only stored summaries are served. */
@@ -90,6 +107,14 @@ export interface ServerOptions {
    * address it resolves to is loopback, and the first one is bound. `dns.promises.lookup` by default.
    */
   readonly lookup?: HostLookup | undefined;
+  /**
+   * Accept OTLP/HTTP logs on `POST /v1/logs` (protobuf or JSON, gzip or not) from other hosts'
+   * agentwatch or a collector, and show their agents beside the local ones, with ids
+   * `<host>/<instance id>`. Off unless given (`{}` for the defaults).
+   */
+  readonly otlpReceiver?: OtlpReceiverOptions | undefined;
+  /** This process's OTLP exporter counters, for `/metrics`. */
+  readonly exportStats?: ExportStatsReader | undefined;
 }
 
 /** The default limits (`staleAfterMs` is computed from the poll interval when not given). */

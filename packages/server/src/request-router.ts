@@ -8,7 +8,13 @@ import { health } from "./health.js";
 import { sendFailure, sendJson, sendText } from "./http-util.js";
 import { SUMMARIES_PATH } from "./messages.js";
 import { renderMetrics } from "./metrics.js";
-import type { GeneratorStatsReader, SummaryReader, SummarySource } from "./options.js";
+import type {
+  ExportStatsReader,
+  GeneratorStatsReader,
+  SummaryReader,
+  SummarySource,
+} from "./options.js";
+import { OTLP_LOGS_PATH, type OtlpContext, handleOtlpLogs } from "./otlp-receiver.js";
 import { readBodyWithin } from "./read-body.js";
 import { type GuardSettings, checkHost, checkToken, requestUrl } from "./request-guard.js";
 import type { ServerStats } from "./server-stats.js";
@@ -30,6 +36,10 @@ export interface RouteContext {
   readonly generatorStats: GeneratorStatsReader | undefined;
   readonly positions: Pick<PositionStore, "getAllPositions"> | undefined;
   readonly connections: ConnectionGuard;
+  /** The OTLP receiver, when enabled. */
+  readonly otlp: OtlpContext | undefined;
+  /** The OTLP exporter's counters, when this process exports. */
+  readonly exportStats: ExportStatsReader | undefined;
 }
 
 /**
@@ -43,6 +53,9 @@ export async function routeRequest(
 ): Promise<void> {
   const url = requestUrl(request, context.guard);
   if (!(url instanceof URL)) return sendFailure(request, response, url);
+  if (context.otlp !== undefined && url.pathname === OTLP_LOGS_PATH) {
+    return handleOtlpLogs(request, response, url, context.otlp);
+  }
   const bodyFailure = await readBodyWithin(request, context.maxBodyBytes);
   if (bodyFailure !== undefined) {
     return sendFailure(request, response, { ...bodyFailure, headers: { Connection: "close" } });
@@ -64,7 +77,8 @@ export async function routeRequest(
     if (denied !== undefined) return sendFailure(request, response, denied);
   }
   const { service, store, logger, hub } = context;
-  if (isApi) return handleApi(request, response, url, { store, service, logger });
+  const remote = context.otlp?.remote;
+  if (isApi) return handleApi(request, response, url, { store, service, logger, remote });
   if (pathname === "/healthz") {
     const body = health(
       context.stats,
@@ -87,6 +101,9 @@ export async function routeRequest(
       generatorStats: context.generatorStats,
       positions: context.positions,
       connections: context.connections,
+      remote,
+      otlp: context.otlp?.counters,
+      exportStats: context.exportStats,
     });
     return sendText(request, response, 200, "text/plain; version=0.0.4; charset=utf-8", text, {
       "Cache-Control": "no-store",

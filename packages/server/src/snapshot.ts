@@ -2,6 +2,7 @@ import type { AgentSummary, Logger } from "@agentwatch/models";
 import type { CycleStats, MonitoredSummary } from "@agentwatch/monitor";
 import { PROTOCOL_VERSION, type SnapshotMessage, wireAgent } from "./messages.js";
 import type { SummaryReader, SummarySource } from "./options.js";
+import type { RemoteAgents } from "./remote-agents.js";
 
 function newer(a: MonitoredSummary, b: MonitoredSummary): MonitoredSummary {
   const ta = Date.parse(a.timestamp);
@@ -18,6 +19,7 @@ export async function latestSummaries(
   store: SummaryReader,
   service: SummarySource | undefined,
   logger: Logger,
+  remote?: RemoteAgents,
 ): Promise<MonitoredSummary[]> {
   let stored: AgentSummary[] = [];
   try {
@@ -33,6 +35,8 @@ export async function latestSummaries(
     const known = byId.get(summary.instance_id);
     byId.set(summary.instance_id, known === undefined ? summary : newer(known, summary));
   }
+  // Remote ids are `<host>/<id>`: they never meet a local one.
+  for (const summary of remote?.summaries() ?? []) byId.set(summary.instance_id, summary);
   return [...byId.values()].sort((a, b) =>
     a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0,
   );
@@ -45,14 +49,15 @@ export async function buildSnapshot(
   logger: Logger,
   now: () => string,
   lastCycle: () => CycleStats | null,
+  remote?: RemoteAgents,
 ): Promise<SnapshotMessage> {
-  const summaries = await latestSummaries(store, service, logger);
+  const summaries = await latestSummaries(store, service, logger, remote);
   return {
     v: PROTOCOL_VERSION,
     type: "snapshot",
     at: now(),
     summaries,
-    agents: (service?.getAgents() ?? []).map(wireAgent),
+    agents: [...(service?.getAgents() ?? []).map(wireAgent), ...(remote?.agents() ?? [])],
     last_cycle: lastCycle(),
   };
 }

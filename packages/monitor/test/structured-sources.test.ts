@@ -1,0 +1,182 @@
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { analyzeActivity } from "@agentwatch/activity";
+import { SummaryGenerator } from "@agentwatch/summarizer";
+import { describe, expect, it } from "vitest";
+import {
+  type AgentSource,
+  type MonitoredSummary,
+  bareAgent,
+  claudeSessionsSource,
+  codexSessionsSource,
+  combineSources,
+  joinSessions,
+} from "../src/index.js";
+import { FakeClock } from "./helpers/fake-clock.js";
+import { type Workspace, harness, useWorkspace } from "./helpers/workspace.js";
+
+let ws: Workspace;
+useWorkspace((created) => (ws = created));
+
+const FIXTURES = fileURLToPath(new URL("../../transcripts/test/fixtures/", import.meta.url));
+const CLAUDE_SESSION = "7f3c9a2e-5b1d-4c8e-9f0a-1b2c3d4e5f60";
+const CODEX_SESSION = "019a7b3c-1d2e-7f40-8a5b-6c7d8e9f0a1b";
+
+/** A home with one Claude Code project and one Codex session, as the tools leave them. */
+function fakeHome(clock: FakeClock): { claude: string; codex: string; transcript: string } {
+  const claude = join(ws.root, "home", ".claude");
+  const project = join(claude, "projects", "-home-dev-shop-api");
+  mkdirSync(project, { recursive: true });
+  const transcript = join(project, `${CLAUDE_SESSION}.jsonl`);
+  copyFileSync(join(FIXTURES, "claude-session.jsonl"), transcript);
+  const codex = join(ws.root, "home", ".codex");
+  const day = new Date(clock.now);
+  const dir = join(
+    codex,
+    "sessions",
+    String(day.getUTCFullYear()),
+    String(day.getUTCMonth() + 1).padStart(2, "0"),
+    String(day.getUTCDate()).padStart(2, "0"),
+  );
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(
+    join(FIXTURES, "codex-rollout.jsonl"),
+    join(dir, `rollout-2026-01-15T10-00-00-${CODEX_SESSION}.jsonl`),
+  );
+  return { claude, codex, transcript };
+}
+
+function parts(clock: FakeClock) {
+  return {
+    clock,
+    analyze: analyzeActivity,
+    generator: new SummaryGenerator({ clock: clock.clock }),
+  };
+}
+
+describe("Claude Code and Codex session files", () => {
+  it("each session is an agent with its tools, files, tokens and cost", async () => {
+    const clock = new FakeClock();
+    const home = fakeHome(clock);
+    const source = combineSources(
+      claudeSessionsSource([home.claude], { clock: clock.clock }),
+      codexSessionsSource(home.codex, { clock: clock.clock }),
+    );
+    const h = await harness(ws, {}, { ...parts(clock), source });
+    const stats = await h.service.runOnce();
+    expect(stats.agents).toBe(2);
+    expect(stats.failures).toBe(0);
+    const claude = (await h.store.getLatest(`claude-${CLAUDE_SESSION}`)) as MonitoredSummary;
+    expect(claude.instance_name).toMatch(/^claude shop-api 7f3c9a2e/);
+    expect(claude.last_tool_used).not.toBeNull();
+    expect(claude.tokens?.output).toBeGreaterThan(0);
+    expect(claude.tokens?.cache_read).toBeGreaterThan(0);
+    expect(claude.cost_usd).toBeGreaterThan(0);
+    // the task the user gave it, from its first prompt
+    expect(claude.assigned_task).toMatch(/POST \/orders\/:id\/cancel/);
+    const codex = (await h.store.getLatest(`codex-${CODEX_SESSION}`)) as MonitoredSummary;
+    expect(codex.tokens?.input).toBeGreaterThan(0);
+    expect(codex.last_tool_used).not.toBeNull();
+    // read again: nothing new, tokens counted once
+    await h.service.runOnce();
+    const again = (await h.store.getLatest(`claude-${CLAUDE_SESSION}`)) as MonitoredSummary;
+    expect(again.tokens).toEqual(claude.tokens);
+  });
+
+  it("a hook call saying the session waits for permission makes it waiting_permission, and the next tool result ends it", async () => {
+    const clock = new FakeClock();
+    const home = fakeHome(clock);
+    const hooksFile = join(ws.stateDir, "hooks", "claude-hooks.jsonl");
+    mkdirSync(join(ws.stateDir, "hooks"), { recursive: true });
+    writeFileSync(hooksFile, "");
+    const source = claudeSessionsSource([home.claude], { clock: clock.clock });
+    const h = await harness(ws, {}, { ...parts(clock), source, hooksFile });
+    await h.service.runOnce();
+    const hook = {
+      v: 1,
+      received_at: "2026-11-20T10:00:00.000Z",
+      pid: 4242,
+      ppids: [4100, 1],
+      payload: {
+        session_id: CLAUDE_SESSION,
+        transcript_path: home.transcript,
+        cwd: "/home/dev/shop-api",
+        hook_event_name: "Notification",
+        notification_type: "permission_prompt",
+        message: "Claude needs your permission to use Bash",
+      },
+    };
+    appendFileSync(hooksFile, `${JSON.stringify(hook)}\n`);
+    clock.advance(12_000);
+    await h.service.runOnce();
+    const states = h.of("state_change").map((change) => change.current.activity_state);
+    expect(states.at(-1)).toBe("waiting_permission");
+    // the session goes on: a prompt from the user and a tool call and its result
+    const line = (entry: object) => `${JSON.stringify(entry)}\n`;
+    const common = { sessionId: CLAUDE_SESSION, cwd: "/home/dev/shop-api", isSidechain: false };
+    appendFileSync(
+      home.transcript,
+      line({
+        ...common,
+        type: "user",
+        uuid: "00000000-0000-4000-8000-00000000aa01",
+        timestamp: "2026-11-20T10:00:30.000Z",
+        message: {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_after", content: "ok" }],
+        },
+      }),
+    );
+    clock.advance(12_000);
+    await h.service.runOnce();
+    const latest = h.of("state_change").at(-1)?.current.activity_state;
+    expect(latest).not.toBe("waiting_permission");
+  });
+
+  it("a pane running claude in the session's directory and the session's transcript are one agent", async () => {
+    const clock = new FakeClock();
+    const home = fakeHome(clock);
+    ws.addAgent("pane");
+    ws.append("pane", "✻ Working… (esc to interrupt)");
+    const pane: AgentSource = {
+      name: "panes",
+      list: () =>
+        Promise.resolve([
+          {
+            ...bareAgent("tmux-main-1", ws.logPath("pane")),
+            role: "claude",
+            join: { cwd: "/home/dev/shop-api", program: "claude", pids: [4100] },
+          },
+        ]),
+    };
+    const source = joinSessions(pane, [
+      claudeSessionsSource([home.claude], { clock: clock.clock }),
+      codexSessionsSource(home.codex, { clock: clock.clock }),
+    ]);
+    const h = await harness(ws, {}, { ...parts(clock), source });
+    await h.service.runOnce();
+    const ids = h.service.getAgents().map((status) => status.agent.instance_id);
+    expect(ids).toEqual([`codex-${CODEX_SESSION}`, "tmux-main-1"]);
+    const joined = h.service.getAgents().find((s) => s.agent.instance_id === "tmux-main-1");
+    expect(joined?.agent.streams?.map((stream) => stream.path)).toEqual([home.transcript]);
+    expect(joined?.agent.join?.session_id).toBe(CLAUDE_SESSION);
+    const summary = (await h.store.getLatest("tmux-main-1")) as MonitoredSummary;
+    expect(summary.tokens?.output).toBeGreaterThan(0);
+    expect(summary.last_tool_used).not.toBeNull();
+    expect(h.tracker.getPosition("tmux-main-1", "claude_transcript")).toBeDefined();
+    expect(h.tracker.getPosition("tmux-main-1", "tmux_output")).toBeDefined();
+  });
+
+  it("a session not written within the idle time is not an agent", async () => {
+    const clock = new FakeClock(Date.now() + 2 * 3600_000);
+    const home = fakeHome(clock);
+    const source = claudeSessionsSource([home.claude], {
+      clock: clock.clock,
+      sessionIdleMs: 30 * 60_000,
+    });
+    const h = await harness(ws, {}, { ...parts(clock), source });
+    const stats = await h.service.runOnce();
+    expect(stats.agents).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+import { type ActivityAnalysis, ActivityState } from "@agentwatch/activity";
+import type { EventAnalysis } from "./analyze-events.js";
+
+const KNOWN = (state: string) => state !== ActivityState.UNKNOWN;
+
+function mergedState(
+  terminal: ActivityAnalysis,
+  events: EventAnalysis,
+): Pick<ActivityAnalysis, "state" | "prompt"> & { reason: string } {
+  const own = { state: events.state, prompt: events.prompt, reason: events.state_reason };
+  const screen = (why: string) => ({
+    state: terminal.state,
+    prompt: terminal.prompt,
+    reason: `screen: ${why}`,
+  });
+  if (terminal.state === ActivityState.EXITED) return screen("the program ended");
+  if (events.pending_tool && terminal.state === ActivityState.WAITING_PERMISSION)
+    return screen(`a permission dialog for ${events.pending_tool.tool} is open`);
+  if (
+    events.state === ActivityState.WAITING_PERMISSION &&
+    (terminal.state === ActivityState.WORKING || terminal.state === ActivityState.IDLE) &&
+    terminal.new_output_lines > 0
+  )
+    return screen("the permission dialog is gone");
+  if (
+    terminal.state === ActivityState.RATE_LIMITED &&
+    events.state !== ActivityState.RATE_LIMITED &&
+    !events.pending_tool &&
+    events.new_output_lines === 0
+  )
+    return screen("a usage limit is shown");
+  if (!KNOWN(events.state) && KNOWN(terminal.state)) return screen("no event says");
+  if (events.state_reason.startsWith("quiet:") && KNOWN(terminal.state))
+    return screen("the events only show the agent quiet");
+  return own;
+}
+
+/**
+ * Joins what the screen says about an agent (`analyzeActivity`) with what its structured sources
+ * say (`analyzeEvents`). Events are the truth for tools, files, commands, tests, errors, loops,
+ * edits, waiting and usage; the terminal fills in what events cannot say: the output preview when
+ * events give none, a permission dialog on screen while an event shows a tool call pending, the
+ * program's end, a usage limit shown with no event about it, the state when events only show
+ * silence, and the end of a permission request once the screen has moved on. With only one of the
+ * two, that one is returned unchanged. The result carries both analyses' carries, so it can be
+ * passed as `previous` to both `analyzeActivity` and `analyzeEvents`.
+ *
+ * @example
+ * const terminal = analyzeActivity(lines, { now, lastOutputAt, previous });
+ * const events = analyzeEvents(newEvents, { now, lastOutputAt: transcriptMtime, previous });
+ * previous = mergeAnalyses(terminal, events);
+ */
+export function mergeAnalyses(terminal: ActivityAnalysis, events: null): ActivityAnalysis;
+export function mergeAnalyses(
+  terminal: ActivityAnalysis | null,
+  events: EventAnalysis,
+): EventAnalysis;
+export function mergeAnalyses(terminal: null, events: null): null;
+export function mergeAnalyses(
+  terminal: ActivityAnalysis | null,
+  events: EventAnalysis | null,
+): ActivityAnalysis | EventAnalysis | null;
+export function mergeAnalyses(
+  terminal: ActivityAnalysis | null,
+  events: EventAnalysis | null,
+): ActivityAnalysis | EventAnalysis | null {
+  if (!events) return terminal;
+  if (!terminal) return events;
+  const { state, prompt, reason } = mergedState(terminal, events);
+  const waiting =
+    state === ActivityState.WAITING_INPUT || state === ActivityState.WAITING_PERMISSION;
+  return {
+    ...terminal, // fields only the screen fills (and fields of newer versions) pass through
+    ...events,
+    agent_kind: events.agent_kind !== "unknown" ? events.agent_kind : terminal.agent_kind,
+    state,
+    prompt: waiting ? (prompt ?? terminal.prompt) : null,
+    output_preview: events.output_preview || terminal.output_preview,
+    idle_duration_seconds: Math.min(events.idle_duration_seconds, terminal.idle_duration_seconds),
+    new_output_lines: events.new_output_lines + terminal.new_output_lines,
+    first_user_message: events.first_user_message ?? terminal.first_user_message,
+    waiting: waiting ? events.waiting : null,
+    state_reason: reason,
+    carry: terminal.carry,
+  };
+}
