@@ -1,23 +1,54 @@
-import { AnthropicProvider, HeuristicProvider, SummaryGenerator } from "@agentwatch/summarizer";
+import type { ModelJudgeLike } from "@agentwatch/monitor";
+import {
+  AnthropicProvider,
+  GuardedProvider,
+  HeuristicProvider,
+  SummaryGenerator,
+} from "@agentwatch/summarizer";
 import type { CommandContext } from "./context.js";
 
+/** How the CLI judges: offline at once, and with a model beside the cycle when one is set. */
+export interface Judges {
+  /** The offline generator every cycle's summaries come from. */
+  readonly generator: SummaryGenerator;
+  /** The model beside the cycle, when ANTHROPIC_API_KEY is set and `--offline` is not given. */
+  readonly model: ModelJudgeLike | undefined;
+}
+
 /**
- * The summary generator: the Anthropic provider (model from config) when ANTHROPIC_API_KEY is set
- * and `offline` is not asked for, else the offline heuristic provider.
+ * The summary generators: the offline heuristic one for every summary, at once; and when
+ * ANTHROPIC_API_KEY is set and `offline` is not asked for, the Anthropic model (from config)
+ * beside the cycle, each call with a deadline and behind a circuit breaker, whose verdicts replace
+ * the offline ones as they come.
  */
-export function createGenerator(
-  context: CommandContext,
-  options: { offline: boolean },
-): SummaryGenerator {
+export function createJudges(context: CommandContext, options: { offline: boolean }): Judges {
+  const generator = new SummaryGenerator({
+    provider: new HeuristicProvider(),
+    logger: context.logger,
+  });
   const useModel = !options.offline && (context.io.env.ANTHROPIC_API_KEY ?? "") !== "";
-  const provider = useModel
-    ? new AnthropicProvider({ model: context.config.model })
-    : new HeuristicProvider();
-  context.logger.info(
-    { provider: provider.name, model: useModel ? context.config.model : null },
-    useModel
-      ? `judging with ${context.config.model}`
-      : "judging offline with the heuristic provider",
+  if (!useModel) {
+    context.logger.info({ provider: "heuristic" }, "judging offline with the heuristic provider");
+    return { generator, model: undefined };
+  }
+  const provider = new GuardedProvider(
+    new AnthropicProvider({ model: context.config.model, logger: context.logger }),
   );
-  return new SummaryGenerator({ provider, logger: context.logger });
+  const modelGenerator = new SummaryGenerator({ provider, logger: context.logger });
+  context.logger.info(
+    { provider: provider.name, model: context.config.model },
+    `judging offline at once, and with ${context.config.model} beside the cycle`,
+  );
+  return {
+    generator,
+    model: {
+      name: provider.name,
+      generateSummary: (id, lines, agentContext) =>
+        modelGenerator.generateSummary(id, lines, agentContext),
+      get stats() {
+        return modelGenerator.stats;
+      },
+      status: () => provider.status(),
+    },
+  };
 }

@@ -4,6 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type CliIO, type GlobalFlags, commandContext } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import { demoCommand } from "./commands/demo.js";
+import { notifyOptions } from "./notifications.js";
+import { otelOptions } from "./otel.js";
+import { addHookCommands } from "./commands/hooks.js";
 import { positionsListCommand, positionsResetCommand } from "./commands/positions.js";
 import { statusCommand } from "./commands/status.js";
 import { tailCommand } from "./commands/tail.js";
@@ -90,13 +93,26 @@ function sourceOptions(command: Command): Command {
       .option(
         "--log-dir <dir>",
         "the orchestrator's log directory (<dir>/instances/<id>/tmux_output.log); default log_dir",
+      )
+      .option(
+        "--no-claude",
+        "do not read Claude Code's session transcripts (read by default when ~/.claude/projects, or $CLAUDE_CONFIG_DIR's, exists)",
+      )
+      .option(
+        "--no-codex",
+        "do not read Codex CLI's session rollouts (read by default when ${CODEX_HOME:-~/.codex}/sessions exists)",
+      )
+      .option(
+        "--session-idle <minutes>",
+        "a Claude Code or Codex session whose file was not written for this long is no longer an agent, unless its tmux pane lives (default 30)",
+        number("--session-idle", { min: 0.1, max: MAX_TIMER_SECONDS / 60 }),
       ),
   );
 }
 
 /** The flags of commands that run the monitoring service: its sources, interval and judge. */
 function serviceOptions(command: Command): Command {
-  return sourceOptions(command)
+  return otelOptions(notifyOptions(sourceOptions(command)))
     .option(
       "--interval <seconds>",
       "seconds between poll cycles (config poll_interval_seconds)",
@@ -104,7 +120,12 @@ function serviceOptions(command: Command): Command {
     )
     .option(
       "--offline",
-      "judge with the offline heuristic even when ANTHROPIC_API_KEY is set",
+      "judge with the offline heuristic even when ANTHROPIC_API_KEY is set (with it, the model's verdicts replace the offline ones as they come)",
+      false,
+    )
+    .option(
+      "--from-start",
+      "read every log met for the first time from its start (by default one holding more than catch_up_bytes is read from its last catch_up_lines lines)",
       false,
     )
     .option(
@@ -338,6 +359,8 @@ export function createProgram(io: CliIO): { run(argv: readonly string[]): Promis
         });
       },
     );
+
+  addHookCommands(program, io);
 
   return {
     async run(argv) {

@@ -3,11 +3,15 @@ import { join, resolve } from "node:path";
 import {
   type AgentSource,
   agentsFileSource,
+  claudeSessionsSource,
+  codexSessionsSource,
   combineSources,
   globSource,
+  joinSessions,
   layoutSource,
   type PaneEntry,
   parseAgentsFilePanes,
+  type SessionSource,
 } from "@agentwatch/monitor";
 import type { MonitoringConfig } from "@agentwatch/config";
 import {
@@ -35,6 +39,60 @@ export interface SourceFlags {
   readonly tmuxAll?: boolean | undefined;
   readonly tmuxSocket?: string | undefined;
   readonly agentCommand?: readonly string[] | undefined;
+  /** `--no-claude`: false; otherwise Claude Code's sessions are read when their folder exists. */
+  readonly claude?: boolean | undefined;
+  /** `--no-codex`: false; otherwise Codex CLI's sessions are read when their folder exists. */
+  readonly codex?: boolean | undefined;
+  /** `--session-idle`: minutes a session file may go unwritten and still be an agent. */
+  readonly sessionIdle?: number | undefined;
+}
+
+/** Where Claude Code and Codex CLI keep their sessions, for this user. */
+export interface SessionDirs {
+  /** Claude Code's configuration folders that have a `projects/` (`$CLAUDE_CONFIG_DIR` or `~/.claude`). */
+  readonly claude: readonly string[];
+  /** Codex CLI's home when it has a `sessions/` (`$CODEX_HOME` or `~/.codex`), else null. */
+  readonly codex: string | null;
+}
+
+/**
+ * The session folders the flags allow and that exist: Claude Code's (`$CLAUDE_CONFIG_DIR`, which
+ * may list several folders separated by commas, else `~/.claude`) and Codex CLI's
+ * (`$CODEX_HOME`, else `~/.codex`).
+ */
+export async function sessionDirs(flags: SourceFlags, io: CliIO): Promise<SessionDirs> {
+  const home = io.env.HOME;
+  const claudeDirs: string[] = [];
+  if (flags.claude !== false) {
+    const listed = (io.env.CLAUDE_CONFIG_DIR ?? "")
+      .split(",")
+      .map((dir) => dir.trim())
+      .filter((dir) => dir !== "");
+    const candidates =
+      listed.length > 0
+        ? listed.map((dir) => userPath(dir, io))
+        : home !== undefined && home !== ""
+          ? [join(home, ".claude")]
+          : [];
+    for (const dir of candidates) {
+      if (await isDirectory(join(dir, "projects"))) claudeDirs.push(dir);
+    }
+  }
+  let codex: string | null = null;
+  if (flags.codex !== false) {
+    const codexHome =
+      io.env.CODEX_HOME !== undefined && io.env.CODEX_HOME !== ""
+        ? userPath(io.env.CODEX_HOME, io)
+        : home !== undefined && home !== ""
+          ? join(home, ".codex")
+          : null;
+    if (codexHome !== null && (await isDirectory(join(codexHome, "sessions")))) codex = codexHome;
+  }
+  return { claude: claudeDirs, codex };
+}
+
+function hasSessions(dirs: SessionDirs | undefined): boolean {
+  return dirs !== undefined && (dirs.claude.length > 0 || dirs.codex !== null);
 }
 
 /** The tmux server the flags name. */
@@ -78,6 +136,8 @@ export interface SourcePlan {
   readonly layoutOnly: boolean;
   /** The flags with the default made explicit (`tmux: true` when tmux was chosen by default). */
   readonly flags: SourceFlags;
+  /** The Claude Code and Codex session folders to read. */
+  readonly sessions: SessionDirs;
 }
 
 /**
@@ -89,19 +149,24 @@ export async function planSources(
   flags: SourceFlags,
   context: CommandContext,
 ): Promise<Omit<SourcePlan, "source" | "tmux">> {
+  const sessions = await sessionDirs(flags, context.io);
   if (namesSource(flags)) {
     const layoutOnly =
       flags.logDir !== undefined &&
       !wantsTmux(flags) &&
       (flags.logs ?? []).length === 0 &&
-      flags.agents === undefined;
-    return { layoutOnly, flags };
+      flags.agents === undefined &&
+      !hasSessions(sessions);
+    return { layoutOnly, flags, sessions };
   }
   const layout = join(userPath(context.config.log_dir, context.io), "instances");
-  if (!(await isDirectory(layout)) && (await tmuxRuns(flags, context.io.env))) {
-    return { layoutOnly: false, flags: { ...flags, tmux: true } };
+  if (!(await isDirectory(layout))) {
+    if (await tmuxRuns(flags, context.io.env)) {
+      return { layoutOnly: false, flags: { ...flags, tmux: true }, sessions };
+    }
+    if (hasSessions(sessions)) return { layoutOnly: false, flags, sessions };
   }
-  return { layoutOnly: true, flags };
+  return { layoutOnly: !hasSessions(sessions), flags, sessions };
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -125,10 +190,17 @@ async function tmuxRuns(flags: SourceFlags, env: CliIO["env"]): Promise<boolean>
 export function buildSource(
   flags: SourceFlags,
   context: CommandContext,
+  dirs?: SessionDirs,
 ): { source: AgentSource; tmux: TmuxSource | undefined } {
   const config = context.config;
   const sources: AgentSource[] = [];
   let tmux: TmuxSource | undefined;
+  const idle = { sessionIdleMs: (flags.sessionIdle ?? 30) * 60_000 };
+  const sessions: SessionSource[] = [];
+  if (dirs !== undefined && dirs.claude.length > 0) {
+    sessions.push(claudeSessionsSource(dirs.claude, idle));
+  }
+  if (dirs?.codex != null) sessions.push(codexSessionsSource(dirs.codex, idle));
   if (wantsTmux(flags)) {
     tmux = tmuxSource({
       server: tmuxServer(flags, context.io.env),
@@ -146,7 +218,10 @@ export function buildSource(
           : paneDescriptions(userPath(flags.agents, context.io)),
       logger: context.logger,
     });
-    sources.push(tmux);
+    // a pane and its agent's session file are one agent
+    sources.push(sessions.length > 0 ? joinSessions(tmux, sessions) : tmux);
+  } else {
+    sources.push(...sessions);
   }
   const paths = sourcePaths(context.io);
   for (const pattern of flags.logs ?? []) sources.push(globSource(pattern, paths));
@@ -201,8 +276,23 @@ export function userPath(path: string, io: CliIO): string {
 }
 
 /** Where agentwatch looks for agents, as a person reads it: for "found nothing in …". */
-export function describeWhere(flags: SourceFlags, config: MonitoringConfig, io: CliIO): string {
+export function describeWhere(
+  flags: SourceFlags,
+  config: MonitoringConfig,
+  io: CliIO,
+  dirs?: SessionDirs,
+): string {
   const places: string[] = [];
+  for (const dir of dirs?.claude ?? []) {
+    places.push(
+      `Claude Code sessions in ${join(dir, "projects")} written in the last ${flags.sessionIdle ?? 30} min`,
+    );
+  }
+  if (dirs?.codex != null) {
+    places.push(
+      `Codex sessions in ${join(dirs.codex, "sessions")} written in the last ${flags.sessionIdle ?? 30} min`,
+    );
+  }
   if (wantsTmux(flags)) {
     places.push(
       `the panes of the tmux server${flags.tmuxSocket === undefined ? "" : ` ${flags.tmuxSocket}`} that run ${[...DEFAULT_AGENT_COMMANDS, ...(flags.agentCommand ?? [])].join(", ")}`,

@@ -128,20 +128,21 @@ const MIN_ACTIVITY = 16;
  * The widths of the table's columns for a terminal `columns` wide: the activity column takes what
  * is left; when too little is left, LAST TOOL, then CONF are given up, then the names are cut.
  */
-function layout(nameWidth: number, columns: number): Column[] {
+function layout(nameWidth: number, columns: number, withCost: boolean): Column[] {
   const all: Column[] = [
     { header: "AGENT", width: nameWidth },
     { header: "STATUS", width: 9 },
-    { header: "CONF", width: 4, dropOrder: 2 },
+    { header: "CONF", width: 4, dropOrder: 3 },
     { header: "STATE", width: 18 },
     { header: "IDLE", width: 7 },
-    { header: "LAST TOOL", width: 10, dropOrder: 1 },
+    { header: "LAST TOOL", width: 10, dropOrder: 2 },
+    ...(withCost ? [{ header: "COST", width: 7, dropOrder: 1 }] : []),
     { header: "ACTIVITY", width: 0 },
   ];
   const room = (cols: Column[]) =>
     columns - cols.slice(0, -1).reduce((sum, col) => sum + col.width + GAP, 0);
   let shown = all;
-  for (const order of [1, 2]) {
+  for (const order of [1, 2, 3]) {
     if (room(shown) >= MIN_ACTIVITY) break;
     shown = shown.filter((col) => col.dropOrder !== order);
   }
@@ -154,8 +155,8 @@ function layout(nameWidth: number, columns: number): Column[] {
 
 /**
  * The agents table, every row one line no wider than `columns`: status (coloured), confidence,
- * state, idle time as of now, last tool and activity; under an agent that needs a person, what to
- * do. Text from agents and stored summaries is shown without control characters or line breaks.
+ * state, idle time as of now, last tool, the session's cost (when a transcript says) and activity;
+ * under an agent that needs a person, what to do. Text from agents and stored summaries is shown without control characters or line breaks.
  */
 export function renderAgentTable(
   input: readonly AgentRow[],
@@ -167,7 +168,11 @@ export function renderAgentTable(
   const rows = sortForAttention(input);
   const names = rows.map((row) => oneLine(row.name));
   const nameWidth = Math.min(20, Math.max(5, ...names.map((name) => displayWidth(name))));
-  const shown = layout(nameWidth, columns);
+  const shown = layout(
+    nameWidth,
+    columns,
+    rows.some((row) => row.summary?.cost_usd !== undefined),
+  );
   const line = (
     cells: Record<string, string>,
     styles: Record<string, (t: string) => string> = {},
@@ -198,6 +203,7 @@ export function renderAgentTable(
           STATE: oneLine(s?.activity_state ?? ""),
           IDLE: s === null ? "" : formatIdle(idleNow(s, now)),
           "LAST TOOL": oneLine(s?.last_tool_used ?? ""),
+          COST: s?.cost_usd === undefined ? "" : formatCost(s.cost_usd),
           ACTIVITY: activityOf(row, now),
         },
         { STATUS: statusColor(status, c) },
@@ -209,7 +215,7 @@ export function renderAgentTable(
     }
   });
   out.push("");
-  out.push(fitWidth(countLine(rows), columns));
+  out.push(fitWidth(countLine(rows, now), columns));
   return out.join("\n");
 }
 
@@ -224,8 +230,42 @@ const COUNTED = [
   "exited",
 ];
 
-/** `3 agents: 1 on_track, 1 blocked, 1 exited` (one agent is "1 agent"). */
-export function countLine(rows: readonly AgentRow[]): string {
+/** US dollars as people read them: `$0.42`, `$12.30`, `$1,204`. */
+export function formatCost(usd: number): string {
+  if (usd >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** Whether `timestamp` falls on the same local day as `now`. */
+function sameDay(timestamp: string, now: number): boolean {
+  const at = new Date(timestamp);
+  return !Number.isNaN(at.getTime()) && at.toDateString() === new Date(now).toDateString();
+}
+
+/**
+ * What the sessions active today (their latest summary made today, local time) cost so far, and
+ * the number of them with a cost; null when none has one.
+ */
+export function costToday(
+  rows: readonly AgentRow[],
+  now: number,
+): { usd: number; sessions: number } | null {
+  let usd = 0;
+  let sessions = 0;
+  for (const row of rows) {
+    const s = row.summary;
+    if (s?.cost_usd === undefined || !sameDay(s.timestamp, now)) continue;
+    usd += s.cost_usd;
+    sessions++;
+  }
+  return sessions === 0 ? null : { usd, sessions };
+}
+
+/**
+ * `3 agents: 1 on_track, 1 blocked, 1 exited` (one agent is "1 agent"), and what the sessions
+ * active today cost, when transcripts say.
+ */
+export function countLine(rows: readonly AgentRow[], now: number = Date.now()): string {
   const counts = new Map<string, number>();
   for (const row of rows) {
     const status = rowStatus(row);
@@ -236,7 +276,12 @@ export function countLine(rows: readonly AgentRow[]): string {
     (status) => `${counts.get(status)} ${status}`,
   );
   if (behind > 0) parts.push(`${behind} behind`);
-  return `${agentCount(rows.length)}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`;
+  const cost = costToday(rows, now);
+  const spent =
+    cost === null
+      ? ""
+      : ` · ${formatCost(cost.usd)} for the ${cost.sessions === 1 ? "session" : `${cost.sessions} sessions`} active today`;
+  return `${agentCount(rows.length)}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${spent}`;
 }
 
 /** `1 agent`, `3 agents`. */
@@ -248,9 +293,10 @@ export function agentCount(n: number): string {
 export function summaryLine(s: ShownSummary): string {
   const state = s.activity_state === undefined ? "" : ` ${s.activity_state}`;
   const tool = s.last_tool_used === null ? "" : `, last tool ${s.last_tool_used}`;
+  const cost = s.cost_usd === undefined ? "" : `, ${formatCost(s.cost_usd)}`;
   const status = s.activity_state === "exited" ? "exited" : s.on_track_status;
   return oneLine(
     `${s.timestamp} ${s.instance_name} ${status} ${s.confidence_score.toFixed(2)}${state}: ` +
-      `${s.current_activity} (idle ${formatIdle(s.idle_duration_seconds)}${tool})`,
+      `${s.current_activity} (idle ${formatIdle(s.idle_duration_seconds)}${tool}${cost})`,
   );
 }

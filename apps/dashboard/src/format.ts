@@ -70,3 +70,9 @@ export function formatTime(iso: string, nowMs: number): string {
   const today = new Date(nowMs).toDateString() === date.toDateString();
   return today ? time : `${date.toLocaleDateString()} ${time}`;
 }
+
+/** US dollars as people read them: `$0.42`, `$12.30`, `$1,204`. */
+export function formatCost(usd: number): string {
+  if (usd >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
+  return `$${usd.toFixed(2)}`;
+}

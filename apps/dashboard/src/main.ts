@@ -7,7 +7,7 @@ import { CardGrid } from "./render-cards.js";
 import { FilterBar, renderConnection, renderHealth } from "./render-header.js";
 import { type Action, type DashboardState, STRIP_LENGTH, initialState, reduce } from "./state.js";
 import { endpoints } from "./urls.js";
-import { type Filter, countCards, selectCards } from "./view.js";
+import { type Filter, costToday, countCards, selectCards } from "./view.js";
 
 const api = endpoints(location.href);
 let state: DashboardState = initialState;
@@ -36,7 +36,7 @@ function render(): void {
   grid.render(cards, now);
   filters.render(countCards(state), filter.status);
   renderConnection(connectionBadge, connection, now);
-  renderHealth(health, state.lastCycle, now);
+  renderHealth(health, state.lastCycle, now, costToday(state, now));
   empty.hidden = cards.length > 0;
   empty.textContent = !state.loaded
     ? "Connecting to the server…"

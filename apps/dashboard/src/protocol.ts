@@ -29,7 +29,11 @@ export const STATUSES: readonly OnTrackStatus[] = [
 ];
 
 /** A summary as streamed: an AgentSummary with the activity state the monitor measured. */
-export type Summary = AgentSummary & { activity_state?: ActivityState | null };
+export type Summary = AgentSummary & {
+  activity_state?: ActivityState | null;
+  /** The host of an agent received from another agentwatch over OTLP (its id is `<host>/<id>`). */
+  host?: string;
+};
 
 /** An agent's identity as streamed (no log path). */
 export interface AgentInfo {
@@ -40,6 +44,10 @@ export interface AgentInfo {
   readonly parent_instance_id: string | null;
   readonly created_at: string | null;
   readonly log_type: string;
+  /** The host of a remote agent (received over OTLP). */
+  readonly host?: string;
+  /** Its host stopped sending (`staleAfterMs`). */
+  readonly stale?: boolean;
 }
 
 /** An agent of a snapshot. */
@@ -64,6 +72,8 @@ export interface CycleStats {
   readonly model_calls: number;
   readonly failures: number;
   readonly skipped_slots: number;
+  /** The model beside the cycle, when there is one: since when it is unavailable, or null. */
+  readonly model?: { readonly unavailable_since: string | null } | undefined;
 }
 
 /** Every message the server sends. */
@@ -93,6 +103,14 @@ export type ServerMessage =
       readonly agent: AgentInfo;
       readonly at: string;
     }
+  | {
+      readonly v: 1;
+      readonly type: "agent_stale";
+      readonly instance_id: string;
+      readonly host: string;
+      readonly stale: boolean;
+      readonly last_seen_at: string;
+    }
   | ({ readonly v: 1; readonly type: "cycle" } & CycleStats)
   | { readonly v: 1; readonly type: "pong"; readonly at: string }
   | { readonly v: 1; readonly type: "error"; readonly code: string; readonly message: string };
@@ -103,6 +121,7 @@ const TYPES = new Set([
   "state_change",
   "agent_added",
   "agent_removed",
+  "agent_stale",
   "cycle",
   "pong",
   "error",
@@ -147,6 +166,10 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return hasSummaryShape(raw.summary) ? (raw as unknown as ServerMessage) : null;
     case "state_change":
       return typeof raw.instance_id === "string" && isObject(raw.current)
+        ? (raw as unknown as ServerMessage)
+        : null;
+    case "agent_stale":
+      return typeof raw.instance_id === "string" && typeof raw.stale === "boolean"
         ? (raw as unknown as ServerMessage)
         : null;
     case "agent_added":

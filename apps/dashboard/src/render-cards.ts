@@ -3,6 +3,7 @@ import {
   activityLabel,
   attentionLabel,
   formatConfidence,
+  formatCost,
   formatDuration,
   formatTime,
   statusLabel,
@@ -21,6 +22,7 @@ interface CardParts {
   readonly tool: HTMLElement;
   readonly tools: HTMLElement;
   readonly idle: HTMLElement;
+  readonly cost: HTMLElement;
   readonly drift: HTMLElement;
   readonly action: HTMLElement;
   readonly strip: HTMLElement;
@@ -55,6 +57,7 @@ function createCard(id: string, onOpen: (id: string) => void): CardParts {
   const tool = fact(facts, "Last tool", "tool");
   const tools = fact(facts, "Recent", "tools");
   const idle = fact(facts, "Idle", "idle");
+  const cost = fact(facts, "Cost", "cost");
   const drift = el("ul", "drift");
   const action = el("p", "action");
   const strip = el("div", "strip");
@@ -79,6 +82,7 @@ function createCard(id: string, onOpen: (id: string) => void): CardParts {
     tool,
     tools,
     idle,
+    cost,
     drift,
     action,
     strip,
@@ -93,8 +97,9 @@ function fill(parts: CardParts, card: CardView, nowMs: number): void {
   root.dataset.attention = card.attention ?? "";
   root.classList.toggle("attention", card.attention !== null);
   root.classList.toggle("exited", card.exited);
+  root.classList.toggle("stale", card.stale);
   root.setAttribute("aria-label", `${card.name}: ${statusLabel(card.status)}; open its history`);
-  setText(parts.name, card.name);
+  setText(parts.name, card.host === null ? card.name : `${card.name} @ ${card.host}`);
   // An exited agent's last confidence is about work that is over: not shown.
   const confidence = card.exited ? "" : formatConfidence(card.confidence);
   setText(
@@ -110,6 +115,7 @@ function fill(parts: CardParts, card: CardView, nowMs: number): void {
   setText(parts.state, activityLabel(card.activityState) || "—");
   setText(parts.tool, card.lastTool ?? "—");
   setText(parts.tools, card.recentTools.length > 0 ? card.recentTools.join(", ") : "—");
+  setText(parts.cost, card.costUsd === null ? "—" : formatCost(card.costUsd));
   parts.drift.replaceChildren(...card.driftReasons.map((reason) => el("li", undefined, reason)));
   parts.drift.hidden = card.driftReasons.length === 0;
   parts.action.hidden = card.recommendedAction === null;

@@ -1,6 +1,6 @@
 import type { ConnectionState } from "./connection.js";
 import { el, setText } from "./dom.js";
-import { formatDuration, formatTime, statusLabel } from "./format.js";
+import { formatCost, formatDuration, formatTime, statusLabel } from "./format.js";
 import type { CycleInfo } from "./state.js";
 import { CARD_STATUSES, type Counts, type Filter } from "./view.js";
 
@@ -56,8 +56,16 @@ export function renderConnection(
   }
 }
 
-/** The health line: when the last poll cycle ran, how long it took, what it read. */
-export function renderHealth(element: HTMLElement, cycle: CycleInfo | null, nowMs: number): void {
+/**
+ * The health line: when the last poll cycle ran, how long it took, what it read; whether the model
+ * is unavailable; what the sessions active today cost.
+ */
+export function renderHealth(
+  element: HTMLElement,
+  cycle: CycleInfo | null,
+  nowMs: number,
+  cost: { usd: number; sessions: number } | null = null,
+): void {
   if (cycle === null) {
     setText(element, "Waiting for the first poll cycle…");
     return;
@@ -70,5 +78,15 @@ export function renderHealth(element: HTMLElement, cycle: CycleInfo | null, nowM
     `${cycle.lines} lines`,
   ];
   if (cycle.failures > 0) parts.push(`${cycle.failures} failed`);
+  const down = cycle.model?.unavailable_since ?? null;
+  if (down !== null) {
+    parts.push(`model unavailable since ${formatTime(down, nowMs)}, offline verdicts`);
+  }
+  if (cost !== null) {
+    parts.push(
+      `${formatCost(cost.usd)} for the ${cost.sessions === 1 ? "session" : `${cost.sessions} sessions`} active today`,
+    );
+  }
+  element.dataset.model = down === null ? "up" : "down";
   setText(element, parts.join(" · "));
 }

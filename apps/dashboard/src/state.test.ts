@@ -125,3 +125,38 @@ describe("reduce", () => {
     expect(JSON.stringify([...before.agents])).toBe(frozen);
   });
 });
+
+describe("agents of other hosts", () => {
+  it("shows a remote agent with its host, dimmed while its host is stale", async () => {
+    const { cardOf } = await import("./view.js");
+    const remote = { ...summary("laptop/a", 1), host: "laptop" };
+    const added: ServerMessage = {
+      v: 1,
+      type: "agent_added",
+      instance_id: "laptop/a",
+      agent: { ...snapshotAgent("laptop/a"), host: "laptop", log_type: "remote" },
+      at: at(1),
+    };
+    let state = apply(initialState, snapshot([], []), added, {
+      v: 1,
+      type: "summary_update",
+      summary: remote,
+    });
+    expect(cardOf(state.agents.get("laptop/a")!, T0, 0)).toMatchObject({
+      host: "laptop",
+      stale: false,
+    });
+    const stale = (value: boolean): ServerMessage => ({
+      v: 1,
+      type: "agent_stale",
+      instance_id: "laptop/a",
+      host: "laptop",
+      stale: value,
+      last_seen_at: at(1),
+    });
+    state = apply(state, stale(true));
+    expect(cardOf(state.agents.get("laptop/a")!, T0, 0).stale).toBe(true);
+    state = apply(state, stale(false));
+    expect(cardOf(state.agents.get("laptop/a")!, T0, 0).stale).toBe(false);
+  });
+});

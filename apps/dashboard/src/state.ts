@@ -181,6 +181,10 @@ export function reduce(state: DashboardState, action: Action): DashboardState {
       return update(message.instance_id, (entry) => ({ ...entry, info: message.agent }));
     case "agent_removed":
       return update(message.instance_id, () => null);
+    case "agent_stale":
+      return update(message.instance_id, (entry) =>
+        entry.info === null ? entry : { ...entry, info: { ...entry.info, stale: message.stale } },
+      );
     case "cycle": {
       const { v: _v, type: _type, ...stats } = message;
       return { ...state, lastCycle: { ...stats, received_at: receivedAt } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initialState, reduce } from "./state.js";
 import { at, snapshot, snapshotAgent, summary } from "../test/helpers/fixtures.js";
-import { cardOf, countCards, idleSeconds, selectCards } from "./view.js";
+import { cardOf, costToday, countCards, idleSeconds, selectCards } from "./view.js";
 
 const NOW = Date.parse(at(100));
 
@@ -194,5 +194,34 @@ describe("idleSeconds", () => {
     expect(idleSeconds(entry, NOW, 30_000)).toBe(45);
     expect(idleSeconds(entry, NOW + 10_000, 30_000)).toBe(55);
     expect(idleSeconds({ ...entry, activity_state: "exited" }, NOW, 0)).toBeNull();
+  });
+});
+
+describe("cost", () => {
+  it("a card shows its session's cost, and the fleet's total counts the sessions active today", () => {
+    const now = Date.parse("2026-12-06T15:00:00");
+    const withCost = reduce(initialState, {
+      type: "message",
+      receivedAt: now,
+      message: snapshot(
+        [
+          { ...summary("a", 90), timestamp: "2026-12-06T14:00:00", cost_usd: 1.25 },
+          { ...summary("b", 90), timestamp: "2026-12-06T09:30:00", cost_usd: 0.5 },
+          { ...summary("c", 90), timestamp: "2026-12-05T23:00:00", cost_usd: 9 },
+          { ...summary("d", 90), timestamp: "2026-12-06T14:00:00" },
+        ],
+        [],
+        100,
+      ),
+    });
+    const cards = selectCards(withCost, { status: "all", query: "" }, now);
+    expect(Object.fromEntries(cards.map((card) => [card.id, card.costUsd]))).toEqual({
+      a: 1.25,
+      b: 0.5,
+      c: 9,
+      d: null,
+    });
+    expect(costToday(withCost, now)).toEqual({ usd: 1.75, sessions: 2 });
+    expect(costToday(state, NOW)).toBeNull();
   });
 });

@@ -26,6 +26,10 @@ export interface Filter {
 export interface CardView {
   readonly id: string;
   readonly name: string;
+  /** The host of an agent of another machine (received over OTLP), or null for a local one. */
+  readonly host: string | null;
+  /** Its host stopped sending: what it shows may be out of date. */
+  readonly stale: boolean;
   readonly role: string | null;
   readonly task: string | null;
   readonly status: CardStatus;
@@ -46,6 +50,8 @@ export interface CardView {
   readonly exited: boolean;
   /** When the summary was made, ISO 8601, or null. */
   readonly updatedAt: string | null;
+  /** What its session cost so far in US dollars, when a transcript says; else null. */
+  readonly costUsd: number | null;
 }
 
 /** Counts shown in the header. */
@@ -89,6 +95,8 @@ export function cardOf(entry: AgentEntry, nowMs: number, offsetMs: number): Card
   return {
     id: entry.id,
     name: cleanLine(entry.info?.instance_name ?? s?.instance_name ?? entry.id),
+    host: optionalLine(entry.info?.host ?? s?.host),
+    stale: entry.info?.stale === true,
     role: optionalLine(entry.info?.role ?? s?.role),
     task: optionalLine(entry.info?.assigned_task ?? s?.assigned_task),
     status: statusOf(entry),
@@ -105,7 +113,28 @@ export function cardOf(entry: AgentEntry, nowMs: number, offsetMs: number): Card
     attention: attentionOf(entry),
     exited: entry.activity_state === "exited",
     updatedAt: s?.timestamp ?? null,
+    costUsd: typeof s?.cost_usd === "number" ? s.cost_usd : null,
   };
+}
+
+/**
+ * What the sessions active today (their latest summary made today, local time) cost so far, and
+ * how many there are; null when none has a cost.
+ */
+export function costToday(
+  state: DashboardState,
+  nowMs: number,
+): { usd: number; sessions: number } | null {
+  const today = new Date(nowMs).toDateString();
+  let usd = 0;
+  let sessions = 0;
+  for (const entry of state.agents.values()) {
+    const s = entry.summary;
+    if (typeof s?.cost_usd !== "number" || new Date(s.timestamp).toDateString() !== today) continue;
+    usd += s.cost_usd;
+    sessions++;
+  }
+  return sessions === 0 ? null : { usd, sessions };
 }
 
 function matches(card: CardView, filter: Filter): boolean {

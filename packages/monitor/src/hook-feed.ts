@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import type { AgentEvent, Logger } from "@agentwatch/models";
 import type { AgentRecord } from "./agent-record.js";
 import type { HookEventLike, LogReaderLike, StructuredAnalyzerLike } from "./parts.js";
@@ -43,6 +44,15 @@ export interface HookFeedOptions {
   readonly logger: Logger;
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
 /** The session ids, transcript paths and process ids an agent is known by. */
 function keysOf(record: AgentRecord, fresh: readonly AgentEvent[]) {
   const sessions = new Set<string>();
@@ -84,6 +94,8 @@ export class HookFeed implements HookFeedLike {
   /** Reads what was appended since the last poll (all of it, page after page) and keeps it. */
   async poll(): Promise<void> {
     const { reader, path, structured, logger } = this.#options;
+    // No hook was ever recorded (hooks not installed): nothing to read, and nothing to say.
+    if (!(await exists(path))) return;
     for (let pages = 0; pages < 1_000; pages++) {
       const read = await reader.read(HOOKS_INSTANCE_ID, path, HOOKS_LOG_TYPE);
       if (read.error !== null) {

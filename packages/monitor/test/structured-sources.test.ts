@@ -180,3 +180,43 @@ describe("Claude Code and Codex session files", () => {
     expect(stats.agents).toBe(0);
   });
 });
+
+describe("the hooks file", () => {
+  it("not there yet (hooks not installed) is nothing to say; once it appears it is read", async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (_o: unknown, message?: string) => warnings.push(String(message)),
+      info: () => {},
+      debug: () => {},
+      error: () => {},
+      trace: () => {},
+      fatal: () => {},
+      child: () => logger,
+    };
+    const clock = new FakeClock();
+    const home = fakeHome(clock);
+    const hooksFile = join(ws.stateDir, "hooks", "claude-hooks.jsonl");
+    const source = claudeSessionsSource([home.claude], { clock: clock.clock });
+    const h = await harness(ws, {}, { ...parts(clock), source, hooksFile, logger });
+    await h.service.runOnce();
+    expect(warnings).toEqual([]);
+    mkdirSync(join(ws.stateDir, "hooks"), { recursive: true });
+    const hook = {
+      v: 1,
+      received_at: "2026-11-20T10:00:00.000Z",
+      pid: 1,
+      ppids: [],
+      payload: {
+        session_id: CLAUDE_SESSION,
+        hook_event_name: "Notification",
+        notification_type: "elicitation_dialog",
+        message: "Which database should I use?",
+      },
+    };
+    writeFileSync(hooksFile, `${JSON.stringify(hook)}\n`);
+    clock.advance(12_000);
+    await h.service.runOnce();
+    expect(h.of("state_change").at(-1)?.current.activity_state).toBe("waiting_input");
+    expect(h.tracker.getPosition("agentwatch-hooks", "claude_hooks")?.last_line_number).toBe(1);
+  });
+});

@@ -41,11 +41,16 @@ export class TmuxServer {
     return new TmuxServer(`agentwatch-test-${process.pid}-${servers}-${Date.now().toString(36)}`);
   }
 
-  /** Environment for tmux and what it starts: no TMUX (this is not a nested client). */
+  /**
+   * Environment for tmux and what it starts: no TMUX (this is not a nested client), and not the
+   * suite's own AGENTWATCH_TEST_TIMEOUT_SCALE, which agentwatch in a pane would refuse as an unknown
+   * AGENTWATCH_* setting.
+   */
   env(): NodeJS.ProcessEnv {
     const env = { ...process.env };
     delete env.TMUX;
     delete env.TMUX_PANE;
+    delete env.AGENTWATCH_TEST_TIMEOUT_SCALE;
     return env;
   }
 

@@ -6,6 +6,8 @@ import { SummaryStore } from "@agentwatch/summary-store";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
+import { createNotifications } from "../notifications.js";
+import { type ReceiverFlags, receiverFrom, startExport, stopExport } from "../otel.js";
 import { type WatchFlags, buildService, prepare, releaseCapture } from "./watch.js";
 
 /** The built dashboard (`@agentwatch/dashboard`'s `dist`). */
@@ -20,8 +22,9 @@ function bundledDashboardDir(): string {
  */
 export async function serveCommand(
   base: CommandContext,
-  flags: WatchFlags & { dashboardDir?: string | undefined },
+  flags: WatchFlags & ReceiverFlags & { dashboardDir?: string | undefined },
 ): Promise<void> {
+  const notifications = await createNotifications(base, flags);
   const prepared = await prepare(base, flags, { once: false });
   const { context } = prepared;
   // The tracker is opened here: the server reports positions too.
@@ -32,6 +35,8 @@ export async function serveCommand(
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
   const { service, generator, tmux } = await buildService(prepared, flags, { tracker });
+  notifications.attach(service);
+  const otel = startExport(context, service, flags, () => generator.stats);
   const store = new SummaryStore(context.config.summary_dir, { logger: context.logger });
   const server = createServer({
     service,
@@ -41,12 +46,15 @@ export async function serveCommand(
     dashboardDir: flags.dashboardDir ?? bundledDashboardDir(),
     generatorStats: () => generator.stats,
     positions: tracker,
+    otlpReceiver: receiverFrom(flags),
+    exportStats: () => otel?.stats,
   });
   let url: string;
   try {
     ({ url } = await server.listen());
   } catch (error) {
     await service.stop();
+    await stopExport(otel);
     throw new CliError(`cannot serve: ${(error as Error).message}`, 1, { cause: error });
   }
   print(context, `listening on ${url}`);
@@ -59,6 +67,8 @@ export async function serveCommand(
       );
       await server.close();
       await service.stop({ timeoutMs: 10_000 });
+      await notifications.close();
+      await stopExport(otel);
       await releaseCapture(context, tmux, flags.keepCapture === true);
     },
     { stopOn: context.io.gone },

@@ -4,6 +4,8 @@ import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import {
   type ShownSummary,
+  costToday,
+  formatCost,
   renderAgentTable,
   rowFromSummary,
   summaryLine,
@@ -40,5 +42,12 @@ export async function statusCommand(
     );
   } else {
     for (const summary of summaries) print(context, summaryLine(summary));
+    const cost = costToday(summaries.map(rowFromSummary), Date.now());
+    if (cost !== null) {
+      print(
+        context,
+        `${formatCost(cost.usd)} for the ${cost.sessions === 1 ? "session" : `${cost.sessions} sessions`} active today`,
+      );
+    }
   }
 }

@@ -30,7 +30,7 @@ export async function tailCommand(
 ): Promise<void> {
   const plan = await planSources(flags, base);
   const context = plan.layoutOnly ? await withFoundDirs(base) : withOwnDirs(base);
-  const { source } = buildSource(plan.flags, context);
+  const { source } = buildSource(plan.flags, context, plan.sessions);
   const problems: string[] = [];
   const agents = await source.list({
     logger: context.logger,

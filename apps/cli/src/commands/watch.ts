@@ -1,4 +1,6 @@
 import {
+  type CycleStats,
+  type ModelJudgeLike,
   type MonitoringService,
   type MonitoringServiceOverrides,
   createMonitoringService,
@@ -9,9 +11,13 @@ import { colors, fitWidth, oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
 import { CliError } from "../errors.js";
 import { prepareDirectories } from "../directories.js";
-import { createGenerator } from "../generator.js";
+import { createJudges } from "../generator.js";
+import { startExport, stopExport } from "../otel.js";
 import { runUntilSignal, untilAborted } from "../shutdown.js";
+import { type NotifyFlags, createNotifications } from "../notifications.js";
+import { hooksFilePath } from "../hook-record.js";
 import {
+  type SessionDirs,
   type SourceFlags,
   buildSource,
   checkSources,
@@ -28,7 +34,7 @@ import {
 } from "../summary-view.js";
 
 /** Flags of `agentwatch watch`. */
-export interface WatchFlags extends SourceFlags {
+export interface WatchFlags extends SourceFlags, NotifyFlags {
   readonly once: boolean;
   readonly json: boolean;
   readonly offline: boolean;
@@ -36,6 +42,8 @@ export interface WatchFlags extends SourceFlags {
   readonly durationSeconds?: number | undefined;
   /** Leave the tmux pipes attached when stopping. */
   readonly keepCapture?: boolean | undefined;
+  /** Read every log met for the first time from its start, however long. */
+  readonly fromStart?: boolean | undefined;
 }
 
 /** Problems shown under the live table for this long after they were told. */
@@ -46,6 +54,8 @@ export interface Prepared {
   readonly context: CommandContext;
   /** The flags with the default source made explicit. */
   readonly flags: SourceFlags;
+  /** The Claude Code and Codex session folders read. */
+  readonly sessions?: SessionDirs | undefined;
 }
 
 /**
@@ -63,33 +73,69 @@ export async function prepare(
   const ready = plan.layoutOnly ? context : withOwnDirs(context);
   await checkSources(plan.flags, ready.config, { ...options, io: ready.io });
   await prepareDirectories(ready.config);
-  return { context: ready, flags: plan.flags };
+  return { context: ready, flags: plan.flags, sessions: plan.sessions };
 }
 
 /** Builds the service for `watch`, `serve` and `demo` from what `prepare` decided. */
 export async function buildService(
   prepared: Prepared,
-  flags: Pick<WatchFlags, "offline">,
+  flags: Pick<WatchFlags, "offline" | "fromStart"> & { once?: boolean | undefined },
   parts: Pick<MonitoringServiceOverrides, "tracker"> = {},
 ): Promise<{
   service: MonitoringService;
   generator: SummaryGenerator;
+  /** The model beside the cycle, when one is configured. */
+  model: ModelJudgeLike | undefined;
   tmux: TmuxSource | undefined;
 }> {
   const { context } = prepared;
-  const generator = createGenerator(context, { offline: flags.offline });
-  const { source, tmux } = buildSource(prepared.flags, context);
+  const { generator, model } = createJudges(context, { offline: flags.offline });
+  const { source, tmux } = buildSource(prepared.flags, context, prepared.sessions);
+  const config =
+    flags.fromStart === true
+      ? { ...context.config, catch_up_bytes: Number.POSITIVE_INFINITY }
+      : context.config;
   try {
-    const service = await createMonitoringService(context.config, {
+    const service = await createMonitoringService(config, {
       ...parts,
       generator,
+      modelJudge: model,
       source,
+      // what `agentwatch hook` records of Claude Code's hook calls
+      hooksFile: hooksFilePath(context.config.state_dir),
+      // a live watch looks at an agent the moment it writes; one look (--once) needs no watches
+      wakeOnWrite: flags.once !== true,
       logger: context.logger,
     });
-    return { service, generator, tmux };
+    sayModelAvailability(service, context);
+    return { service, generator, model, tmux };
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
+}
+
+/** Logs once when the model beside the cycle becomes unavailable, and once when it is back. */
+function sayModelAvailability(service: MonitoringService, context: CommandContext): void {
+  let down: string | null = null;
+  service.on("cycle", (stats) => {
+    const since = stats.model?.unavailable_since ?? null;
+    if (since !== null && down === null) {
+      context.logger.warn(
+        { since, error: stats.model?.last_error },
+        `the model is unavailable since ${since} (${stats.model?.last_error ?? "it failed"}); verdicts are offline until it answers again`,
+      );
+    } else if (since === null && down !== null) {
+      context.logger.info("the model answers again; its verdicts replace the offline ones");
+    }
+    down = since;
+  });
+}
+
+/** What the model beside the cycle is doing, for the status line: null when all is well. */
+export function modelLine(service: MonitoringService): string | null {
+  const status = service.getModelStatus();
+  if (status?.unavailable_since == null) return null;
+  return `model unavailable since ${status.unavailable_since}, offline verdicts`;
 }
 
 /** After a clean stop: the tmux pipes agentwatch attached are removed, unless kept. */
@@ -140,7 +186,8 @@ export function attachView(
   });
   service.on("state_change", (change) => {
     if (flags.json) emit("state_change", change);
-    else if (!context.rich) {
+    else if (context.rich) redrawSoon();
+    else {
       const before = `${change.previous.activity_state ?? "?"}/${change.previous.on_track_status ?? "?"}`;
       const after = `${change.current.activity_state ?? "?"}/${change.current.on_track_status ?? "?"}`;
       print(context, oneLine(`${change.at} ${change.instance_id} changed: ${before} → ${after}`));
@@ -155,8 +202,21 @@ export function attachView(
     if (flags.json) emit("agent_removed", { instance_id });
     else if (!context.rich) print(context, oneLine(`${stamp()} agent removed: ${instance_id}`));
   });
+  let lastCycle: CycleStats | null = null;
+  let redrawTimer: NodeJS.Timeout | undefined;
+  // A state change between cycles (an agent woken by a write) redraws the table at once, at most
+  // ten times a second.
+  const redrawSoon = () => {
+    if (redrawTimer !== undefined || lastCycle === null) return;
+    redrawTimer = setTimeout(() => {
+      redrawTimer = undefined;
+      if (lastCycle !== null) draw(lastCycle);
+    }, 100);
+    redrawTimer.unref();
+  };
   // Errors need no listener here: the service logs each one as it emits it.
   service.on("cycle", (stats) => {
+    lastCycle = stats;
     if (flags.json) return emit("cycle", { stats });
     if (!context.rich) {
       const current = rows();
@@ -172,6 +232,9 @@ export function attachView(
       }
       return;
     }
+    draw(stats);
+  });
+  function draw(stats: CycleStats): void {
     const columns = context.io.stdout.columns ?? 120;
     const now = Date.now();
     const current = rows();
@@ -190,27 +253,36 @@ export function attachView(
         ),
       ),
     ];
+    const model = modelLine(service);
+    if (model !== null) footer.push(c.yellow(fitWidth(`⚠ ${model}`, columns)));
     for (const problem of context.logger.problems()) {
       if (now - problem.at < PROBLEM_SHOWN_MS)
         footer.push(c.yellow(fitWidth(`⚠ ${problem.text}`, columns)));
     }
     context.io.stdout.write(`\u001b[H\u001b[2J${table}\n${footer.join("\n")}\n`);
-  });
+  }
   return { rows };
 }
 
 /** `agentwatch watch`: runs the monitoring service until Ctrl-C (or one cycle with --once). */
 export async function watchCommand(base: CommandContext, flags: WatchFlags): Promise<void> {
+  const notifications = await createNotifications(base, flags);
   const prepared = await prepare(base, flags, { once: flags.once });
   const { context } = prepared;
-  const { service, tmux } = await buildService(prepared, flags);
-  const where = describeWhere(prepared.flags, context.config, context.io);
+  const { service, tmux, generator } = await buildService(prepared, flags);
+  const otel = startExport(context, service, flags, () => generator.stats);
+  const where = describeWhere(prepared.flags, context.config, context.io, prepared.sessions);
   const view = attachView(service, context, flags, where);
+  notifications.attach(service);
   if (flags.once) {
     try {
       await service.runOnce();
+      // one look shows the model's verdicts, when it answers within its deadlines
+      await service.modelSettled();
     } finally {
       await service.stop();
+      await notifications.close();
+      await stopExport(otel);
     }
     // One look is not a watch: the pipes stay only when asked to.
     await releaseCapture(context, tmux, flags.keepCapture === true);
@@ -230,6 +302,8 @@ export async function watchCommand(base: CommandContext, flags: WatchFlags): Pro
         context.logger.warn(
           "the cycle in flight did not finish within 10 s; its remaining agents are read again next time",
         );
+      await notifications.close();
+      await stopExport(otel);
       await releaseCapture(context, tmux, flags.keepCapture === true);
     },
     { stopOn: context.io.gone },
