@@ -16,10 +16,24 @@ export interface ServeProcess {
 
 /** Starts `agentwatch serve` with `args` and resolves with its URL once it prints `listening on …`. */
 export async function startServe(args: readonly string[]): Promise<ServeProcess> {
+  // Not the suite's own setting (agentwatch refuses AGENTWATCH_* keys it does not know), and not
+  // the Claude Code or Codex sessions of whoever runs the tests.
+  const env = { ...process.env };
+  delete env.AGENTWATCH_TEST_TIMEOUT_SCALE;
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=@agentwatch/source", CLI, "serve", "--offline", ...args],
-    { cwd: APP_DIR, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      "--import",
+      "tsx",
+      "--conditions=@agentwatch/source",
+      CLI,
+      "serve",
+      "--offline",
+      "--no-claude",
+      "--no-codex",
+      ...args,
+    ],
+    { cwd: APP_DIR, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
   let stderr = "";
