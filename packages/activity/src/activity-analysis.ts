@@ -2,6 +2,7 @@ import type { ActivityState } from "./activity-state.js";
 import type { AgentKind } from "./agent-kind.js";
 import type { ActivityCarry } from "./carry.js";
 import type { TestResult } from "./test-summary.js";
+import type { AgentAction } from "./action-window.js";
 
 export type { TestResult } from "./test-summary.js";
 
@@ -40,7 +41,11 @@ export interface ErrorCount {
 
 /** A repetition that suggests the agent is stuck. */
 export interface ActivityLoop {
-  /** `tool`: the same tool call 5 or more times in a row; `error`: the same error 3 or more times. */
+  /**
+   * `tool`: the same action (a command differing only in numbers is the same) with the same
+   * result 4 or more times, nothing changed between; `error`: the same specific error 3 or more
+   * times (a generic one 5) since the last progress (a success or an edit).
+   */
   kind: "tool" | "error";
   /** What repeats: `Bash(npm test)` or the error text. */
   what: string;
@@ -69,7 +74,7 @@ export interface ActivityAnalysis {
   tool_calls: ToolCall[];
   /** Distinct errors in the last 500 meaningful lines (across calls), oldest first, at most 20. */
   errors: ErrorCount[];
-  /** A tool call repeated 5 times in a row, or an error seen 3 times in the error window; else null. */
+  /** The same action with the same result repeated, nothing changed between, or an error repeating without progress; else null. */
   loop: ActivityLoop | null;
   /** The last 200 characters of meaningful text on the current screen (no spinners, frames, prompts). */
   output_preview: string;
@@ -97,6 +102,17 @@ export interface ActivityAnalysis {
    */
   edits?: FileEdit[] | undefined;
   /**
+   * The last 40 actions (tool calls, shell commands, edits with what was shown of their contents),
+   * across calls, oldest first, each with a fingerprint of its result and, when it subverts the
+   * task (a test skipped, a CI job disabled, a force-push to main), its meaning. Absent from
+   * sources that do not fill it.
+   */
+  actions?: AgentAction[] | undefined;
+  /** Busy (`working`) but silent for `stallSeconds` or more (needs `lastOutputAt`). */
+  stalled?: boolean | undefined;
+  /** When `state` is `exited`: `quit` when asked to (`/quit`, `/exit`, `exit` typed), else `crash`; null otherwise. */
+  exit_kind?: "quit" | "crash" | null | undefined;
+  /**
    * What the next call needs to continue where this one stopped (screen rows, the last snapshot,
    * runs and counts). JSON-serialisable and bounded; pass the whole analysis back as `previous`.
    * Not meant for display.
@@ -112,4 +128,6 @@ export interface AnalyzeActivityOptions {
   lastOutputAt: Date | null;
   /** The analysis returned by the previous call for the same log, so facts carry over. */
   previous?: ActivityAnalysis | null | undefined;
+  /** Seconds without output while busy after which `stalled` is set (300 by default). */
+  stallSeconds?: number | undefined;
 }

@@ -110,18 +110,93 @@ describe("analyzeActivity: facts carried across polls", () => {
     expect(result.new_output_lines).toBe(0);
   });
 
-  it("counts the same tool call five times in a row as a loop, across polls and text between", () => {
+  // Before issue 18 the rule was "the same call five times in a row" and any other call between
+  // broke it; now it is "the same action with the same result, nothing changed between" (4 times).
+  it("counts the same call with the same result four times as a loop, across polls and reads between", () => {
     const call = [
       "⏺ Bash(npm test)",
       "  ⎿  Tests:       1 failed, 3 passed, 4 total",
       "⏺ Let me try again.",
     ];
+    const three = polls(call, call, call);
+    expect(three.loop).toBeNull();
     const four = polls(call, call, call, call);
-    expect(four.loop).toBeNull();
-    const five = polls(call, call, call, call, call);
-    expect(five.loop).toEqual({ kind: "tool", what: "Bash(npm test)", count: 5 });
-    const broken = polls(call, call, call, call, ["⏺ Read(src/a.ts)"], call);
-    expect(broken.loop).toBeNull();
+    expect(four.loop).toEqual({ kind: "tool", what: "Bash(npm test)", count: 4 });
+    const read = ["⏺ Read(src/a.ts)", "  ⎿  Read 12 lines"];
+    expect(polls(call, call, read, call, call).loop).toEqual({
+      kind: "tool",
+      what: "Bash(npm test)",
+      count: 4,
+    });
+  });
+
+  it("an edit of new content between two runs, or a changed test count, is progress, not a loop", () => {
+    const run = (failed: number) => [
+      "⏺ Bash(npm test)",
+      `  ⎿  Tests:       ${failed} failed, ${10 - failed} passed, 10 total`,
+    ];
+    const edit = (n: number) => [
+      "⏺ Update(src/parse.ts)",
+      "  ⎿  Updated src/parse.ts with 1 addition and 1 removal",
+      `       ${n} -  return a;`,
+      `       ${n} +  return a + ${n};`,
+    ];
+    expect(polls(run(3), run(3), edit(1), run(3), run(3)).loop).toBeNull();
+    expect(polls(run(4), run(3), run(2), run(1)).loop).toBeNull();
+  });
+
+  it("an edit whose contents the screen does not show counts as a change between runs", () => {
+    const turn = (added: number) => [
+      `• Edited src/payments/charge.ts (+${added} -1)`,
+      "• Ran pnpm vitest run src/payments",
+      "  └ Test Files  2 passed (2)",
+    ];
+    expect(polls(turn(3), turn(3), turn(3), turn(3), turn(3)).loop).toBeNull();
+  });
+
+  it("different edits to one file are work, not a loop; the same edit again and again is", () => {
+    const edit = (n: number) => [
+      "⏺ Update(docs/guide.md)",
+      "  ⎿  Updated docs/guide.md with 1 addition",
+      `       ${n} +  Section ${n} of the guide.`,
+    ];
+    const different = polls(edit(1), edit(2), edit(3), edit(4), edit(5), edit(6));
+    expect(different.loop).toBeNull();
+    const same = polls(edit(7), edit(7), edit(7), edit(7));
+    expect(same.loop).toEqual({ kind: "tool", what: "Update(docs/guide.md)", count: 4 });
+  });
+
+  it("a command that differs only in a number is the same command, and shell commands count", () => {
+    const poll = (n: number) => [
+      `dev@box:~/api$ sleep ${n} && curl -s localhost:8080/health`,
+      "curl: (7) Failed to connect to localhost port 8080: Connection refused",
+    ];
+    const looped = polls(poll(5), poll(10), poll(15), poll(20));
+    expect(looped.agent_kind).toBe("shell");
+    expect(looped.loop).toMatchObject({ kind: "tool", count: 4 });
+    expect(looped.loop?.what).toContain("sleep 20 && curl");
+    const answered = polls(poll(5), poll(10), poll(15), [
+      "dev@box:~/api$ sleep 20 && curl -s localhost:8080/health",
+      '{"status":"ok"}',
+    ]);
+    expect(answered.loop).toBeNull();
+  });
+
+  it("a success clears an error loop, and a generic exit code alone three times is none", () => {
+    const failure = ["$ npm run migrate", "Error: P1001: Can't reach database server at `db:5432`"];
+    expect(polls(failure, failure, failure).loop).toMatchObject({ kind: "error", count: 3 });
+    const recovered = polls(failure, failure, failure, [
+      "$ npm test",
+      "Tests:       12 passed, 12 total",
+    ]);
+    expect(recovered.loop).toBeNull();
+    expect(recovered.errors[0]).toMatchObject({ count: 3 }); // still listed, no longer a loop
+    const generic = (n: number) => [
+      `⏺ Bash(npm test -- case${n})`,
+      "  ⎿  Error: Exit code 1",
+      `     Tests: ${n} failed, 9 passed, 10 total`,
+    ];
+    expect(polls(generic(3), generic(2), generic(1)).loop).toBeNull();
   });
 
   it("does not count a redraw of the same tool row (a blinking glyph, a moving spinner) as new calls", () => {

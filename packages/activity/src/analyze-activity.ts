@@ -5,7 +5,8 @@ import { KindTally } from "./agent-markers.js";
 import { readCarry, type ActivityCarry } from "./carry.js";
 import { type CleanLine, cleanRow } from "./clean-line.js";
 import { classifyLine } from "./classify-line.js";
-import { decideState } from "./decide-state.js";
+import { decideState, exitKind } from "./decide-state.js";
+import { readActions } from "./action-window.js";
 import { InvalidActivityInputError } from "./errors.js";
 import { FactCollector, MAX_COMMANDS, MAX_FILES, RECENT_TOOLS } from "./fact-collector.js";
 import { checkLines, describe, runPipeline } from "./pipeline.js";
@@ -38,7 +39,15 @@ function testResult(value: unknown): TestResult | null {
   return result;
 }
 
-const AGENTS: readonly AgentKind[] = [AgentKind.CLAUDE_CODE, AgentKind.CODEX];
+const AGENTS: readonly AgentKind[] = [
+  AgentKind.CLAUDE_CODE,
+  AgentKind.CODEX,
+  AgentKind.AIDER,
+  AgentKind.GEMINI,
+];
+
+/** Seconds without output, while busy, after which an agent counts as stalled. */
+export const DEFAULT_STALL_SECONDS = 300;
 
 /** A message the user sent, as Claude Code and Codex echo it at the left margin: `> text`, `› text`. */
 const USER_MESSAGE = /^(?:>|›) +(\S.{2,})$/u;
@@ -97,6 +106,9 @@ export function analyzeActivity(
     errorWindow: carry.error_window,
     lineSeq: carry.line_seq,
     parser: carry.parser,
+    actions: readActions(previous?.actions),
+    failureText: carry.failure_text ?? "",
+    progressSeq: carry.progress_seq ?? 0,
   });
   const tally = new KindTally();
   const carriedMessage =
@@ -104,7 +116,10 @@ export function analyzeActivity(
   let firstMessage: string | null = null;
   for (const row of run.rows) {
     const line = cleanRow(row.text, row.source, row.rowId);
-    if (line.noise !== null) continue;
+    if (line.noise !== null) {
+      if (line.noise === "frame") collector.frame(line.text.trim());
+      continue;
+    }
     const info = classifyLine(line);
     tally.add(info);
     collector.add(line, info);
@@ -141,6 +156,9 @@ export function analyzeActivity(
         : "";
 
   const idleMs = lastOutputAt ? now.getTime() - lastOutputAt.getTime() : 0;
+  const stallSeconds = checkStall(options.stallSeconds);
+  const stalled =
+    state === ActivityState.WORKING && lastOutputAt !== null && idleMs / 1000 >= stallSeconds;
   const { errors, loop: errorLoop } = collector.errors();
   const owned = collector.carry();
   const nextCarry: ActivityCarry = {
@@ -152,6 +170,8 @@ export function analyzeActivity(
     error_window: owned.errorWindow,
     line_seq: owned.lineSeq,
     parser: owned.parser,
+    progress_seq: owned.progressSeq,
+    failure_text: collector.recentFailures(),
   };
   return {
     agent_kind: agentKind,
@@ -170,6 +190,28 @@ export function analyzeActivity(
     new_output_lines: collector.newLines,
     // Only agents echo what the user sent as `> …`; in a shell it is output (npm, pytest).
     first_user_message: carriedMessage ?? (AGENTS.includes(agentKind) ? firstMessage : null),
+    actions: collector.actionWindow(),
+    stalled,
+    exit_kind:
+      state === ActivityState.EXITED
+        ? tail.length > 0
+          ? exitKind(tail)
+          : previousExit(previous)
+        : null,
     carry: nextCarry,
   };
+}
+
+function previousExit(previous: ActivityAnalysis | null | undefined): "quit" | "crash" {
+  return previous?.exit_kind === "quit" ? "quit" : "crash";
+}
+
+function checkStall(value: unknown): number {
+  if (value === undefined) return DEFAULT_STALL_SECONDS;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw new InvalidActivityInputError(
+      `analyzeActivity: options.stallSeconds must be a positive number of seconds (got ${describe(value)})`,
+      "options.stallSeconds",
+    );
+  return value;
 }

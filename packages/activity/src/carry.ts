@@ -34,6 +34,17 @@ export interface ParserCarry {
   block: "explored" | "patch" | null;
   /** A Claude Code tool call whose argument wraps onto the next lines. */
   pending: { tool: string; argument: string; row_id: number; continuations: number } | null;
+  /** aider's SEARCH/REPLACE block being read, the edits read but not yet applied, a confirmed shell command. */
+  aider?:
+    | {
+        path: string | null;
+        section: "search" | "replace" | null;
+        removed: string;
+        added: string;
+        edits: { path: string; removed: string; added: string }[];
+        run: boolean;
+      }
+    | undefined;
   /** A multi-line test summary being read (mocha, Playwright, node:test). */
   test_group: {
     passed: number;
@@ -62,6 +73,10 @@ export interface ActivityCarry {
   line_seq: number;
   /** The line parser's position. */
   parser: ParserCarry;
+  /** The line of the last progress (a success, an edit): errors before it make no loop. */
+  progress_seq?: number | undefined;
+  /** Recent failure text (at most 1,500 characters), to judge edits of expected values. */
+  failure_text?: string | undefined;
 }
 
 /** A parser at no block. */
@@ -96,6 +111,29 @@ function parserCarry(v: unknown): ParserCarry {
     isStringArray(g.fields, 8)
   )
     fresh.test_group = g as unknown as ParserCarry["test_group"];
+  const a = v.aider;
+  if (
+    isObject(a) &&
+    (a.path === null || (isString(a.path) && a.path.length <= 300)) &&
+    (a.section === null || a.section === "search" || a.section === "replace") &&
+    isString(a.removed) &&
+    a.removed.length <= 600 &&
+    isString(a.added) &&
+    a.added.length <= 600 &&
+    typeof a.run === "boolean" &&
+    Array.isArray(a.edits) &&
+    a.edits.length <= 8 &&
+    a.edits.every(
+      (e) =>
+        isObject(e) &&
+        isString(e.path) &&
+        isString(e.removed) &&
+        isString(e.added) &&
+        e.removed.length <= 600 &&
+        e.added.length <= 600,
+    )
+  )
+    fresh.aider = a as unknown as ParserCarry["aider"];
   return fresh;
 }
 
@@ -215,6 +253,8 @@ export function readCarry(value: unknown): ActivityCarry {
       )
       .slice(-MAX_ERROR_SIGHTINGS);
   if (isInt(copy.line_seq) && copy.line_seq >= 0) fresh.line_seq = copy.line_seq;
+  if (isInt(copy.progress_seq) && copy.progress_seq >= 0) fresh.progress_seq = copy.progress_seq;
+  if (isString(copy.failure_text)) fresh.failure_text = copy.failure_text.slice(-1500);
   fresh.parser = parserCarry(copy.parser);
   return fresh;
 }

@@ -27,6 +27,7 @@ const MAX_PROMPT_CHARS = 500;
 
 const CHROME = new Set<TailLine["kind"]>(["frame", "hint", "agent_prompt", "question_hint"]);
 const STRONG = new Set<TailLine["kind"]>([
+  "permission_request",
   "working",
   "finished",
   "rate_limit",
@@ -53,6 +54,45 @@ const AGENT_UI = new Set<TailLine["kind"]>([
   "working",
   "finished",
 ]);
+
+/** The agents (as opposed to a shell or an unknown program). */
+export function isAgent(kind: AgentKind): boolean {
+  return kind !== AgentKind.SHELL && kind !== AgentKind.UNKNOWN;
+}
+
+/** The question a last message asks of its reader, in its last sentence (`Should I …?`). */
+const QUESTION =
+  /(?:^|[.!:;)—–,]\s+|^[⏺●•]\s*)((?:should|shall|would|do|does|did|can|could|may|which|what|how|where|who|want|is|are|will|or|any)\b[^.!?]{0,300}\?)\s*$/i;
+/** A last sentence that asks its reader: it speaks to them (you) or of what the agent would do (I, me, we). */
+const ADDRESSED = /\b(?:you|your|I|me|we|us)\b[^.!?]{0,300}\?\s*$/;
+/** Closing courtesies that ask nothing that blocks the task. */
+const COURTESY =
+  /\b(?:anything else|any other (?:questions|changes)|further questions|let me know|help with (?:anything|something) else|next\?$)/i;
+const MESSAGE_LINES = 6;
+
+/**
+ * The question at the end of the agent's last message before `end` (its prompt or its turn's
+ * end), if it asks the reader to decide something: "Should I also update the docs?", "Which
+ * database do you prefer?". Null for a statement or a courtesy ("Anything else?").
+ */
+function lastQuestion(tail: readonly TailLine[], end: number): string | null {
+  let i = end - 1;
+  while (i >= 0 && (CHROME.has(tail[i]!.kind) || tail[i]!.kind === "finished")) i--;
+  const message: string[] = [];
+  for (; i >= 0 && message.length < MESSAGE_LINES; i--) {
+    const line = tail[i]!;
+    if (line.kind !== "text" && line.kind !== "option") break;
+    message.unshift(line.text);
+    if (/^[⏺●•]\s/.test(line.text)) break; // the message's first line
+  }
+  if (message.length === 0) return null;
+  const text = message.join(" ").replace(/\s+/g, " ").trim();
+  if (!text.endsWith("?") || COURTESY.test(text.slice(-120))) return null;
+  const recent = text.length > 400 ? text.slice(-400) : text;
+  const last = /[^.!?]*\?\s*$/.exec(recent)?.[0] ?? recent;
+  if (!QUESTION.test(recent) && !ADDRESSED.test(last)) return null;
+  return text.replace(/^[⏺●•]\s*/, "").slice(-MAX_PROMPT_CHARS);
+}
 
 /** A frame line's role: a box's top (`╭──╮`) or a plain solid rule, a box's bottom, or neither. */
 function edge(line: TailLine): "top" | "bottom" | null {
@@ -145,6 +185,62 @@ function errorAtMargin(tail: readonly TailLine[], last: number): boolean {
   return false;
 }
 
+/** The text of a tool confirmation above a `Waiting for user confirmation` line (Gemini CLI). */
+function permissionText(tail: readonly TailLine[], at: number): string {
+  const lines: string[] = [];
+  const aider = /\(Y\)es\/\(N\)o/.test(tail[at]!.text);
+  for (let i = at - 1; i >= Math.max(0, at - (aider ? 6 : 12)); i--) {
+    const line = tail[i]!;
+    if (line.kind === "frame" || line.kind === "hint" || line.text.startsWith("```")) continue;
+    // aider shows the command in a fenced block right above its question
+    if (aider && (line.kind !== "text" || /^(?:>>>>>>>|<<<<<<<|Tokens: )/.test(line.text))) break;
+    lines.unshift(line.text);
+    if (line.kind === "tool_call" || (aider && lines.length >= 3)) break;
+  }
+  const own = tail[at]!.text;
+  if (!/Waiting for user confirmation/i.test(own)) lines.push(own); // the question itself (aider)
+  const text = lines.join("\n") || own;
+  return text.length > MAX_PROMPT_CHARS ? text.slice(0, MAX_PROMPT_CHARS) : text;
+}
+
+const CRASH =
+  /^(?:Segmentation fault|Killed$|Aborted \(core dumped\)|panic: |fatal error: |Traceback \(most recent call last\)|thread '[^']*' panicked)|: \d+ (?:Killed|Segmentation fault|Aborted)\b|core dumped/;
+
+/** Whether the output right above line `at` (a shell prompt) ends in a crash. */
+function crashedAbove(tail: readonly TailLine[], at: number): boolean {
+  let seen = 0;
+  for (let i = at - 1; i >= 0 && seen < 4; i--) {
+    const line = tail[i]!;
+    if (CHROME.has(line.kind)) continue;
+    if (line.kind === "shell_command" || line.kind === "shell_prompt") return false;
+    seen++;
+    if (line.kind === "stack_frame" || CRASH.test(line.text)) return true;
+  }
+  return false;
+}
+
+/** How an exited agent ended: `quit` (asked to: `/quit`, `/exit`, `exit` typed) or `crash` (anything else). */
+export function exitKind(tail: readonly TailLine[]): "quit" | "crash" {
+  for (let i = tail.length - 1; i >= Math.max(0, tail.length - 30); i--) {
+    const line = tail[i]!;
+    const code = /exited with (?:exit )?code (-?\d+)/i.exec(line.text);
+    if (code) {
+      if (code[1] !== "0") return "crash";
+      continue;
+    }
+    if (line.kind === "error" || line.kind === "stack_frame") return "crash";
+    if (/(?:^|\s)\/(?:quit|exit)$|^[›❯>]\s*(?:quit|exit)$/.test(line.text)) return "quit";
+    if (line.kind === "shell_command" && /^(?:exit|logout)\b/.test(line.command ?? "")) {
+      // a shell that was told to exit: clean unless something failed just before
+      continue;
+    }
+  }
+  for (let i = tail.length - 1; i >= Math.max(0, tail.length - 30); i--)
+    if (tail[i]!.kind === "shell_command" && /^(?:exit|logout)$/.test(tail[i]!.command ?? ""))
+      return "quit";
+  return "crash";
+}
+
 /**
  * Decides the state from the most recent screen, by precedence:
  * 1. an open dialog at the end: a permission dialog → `waiting_permission`; a selection question
@@ -182,6 +278,8 @@ export function decideState(tail: readonly TailLine[], kind: AgentKind): StateDe
 
   const strong = lastStrong >= 0 ? tail[lastStrong]! : null;
   if (strong?.kind === "exit" && !contentAfter) return waiting(ActivityState.EXITED);
+  if (strong?.kind === "permission_request" && !contentAfter)
+    return { state: ActivityState.WAITING_PERMISSION, prompt: permissionText(tail, lastStrong) };
   if (strong?.kind === "working") return waiting(ActivityState.WORKING);
   if (strong?.kind === "rate_limit") {
     // The limit notice may be followed by a line or two of its own (`/upgrade to ...`).
@@ -195,22 +293,31 @@ export function decideState(tail: readonly TailLine[], kind: AgentKind): StateDe
   if (lastContent >= 0) {
     const last = tail[lastContent]!;
     const isError = last.kind === "error" || last.kind === "stack_frame";
-    const agent = kind === AgentKind.CLAUDE_CODE || kind === AgentKind.CODEX;
+    const agent =
+      kind === AgentKind.CLAUDE_CODE || kind === AgentKind.CODEX || kind === AgentKind.GEMINI;
     if (isError && !promptAfter(lastContent) && (!agent || errorAtMargin(tail, lastContent)))
       return waiting(ActivityState.ERRORED);
   }
 
+  const asked = (end: number): StateDecision | null => {
+    if (!isAgent(kind)) return null;
+    const question = lastQuestion(tail, end);
+    return question === null ? null : { state: ActivityState.WAITING_INPUT, prompt: question };
+  };
   if (strong && !contentAfter) {
-    if (strong.kind === "finished") return waiting(ActivityState.IDLE);
+    if (strong.kind === "finished") return asked(lastStrong) ?? waiting(ActivityState.IDLE);
     if (strong.kind === "shell_prompt") {
       // An agent's screen right above a shell prompt: the agent quit (or crashed) to its shell.
-      if (kind === AgentKind.CLAUDE_CODE || kind === AgentKind.CODEX) {
+      if (isAgent(kind)) {
         for (let i = lastStrong - 1; i >= 0; i--) {
           const k = tail[i]!.kind;
           if (k === "shell_command" || k === "shell_prompt") break;
           if (AGENT_UI.has(k)) return waiting(ActivityState.EXITED);
         }
       }
+      // A shell whose last command crashed (a stack trace, a kill, a panic right above the
+      // prompt): for a shell-driven agent, that is the agent crashing back to its shell.
+      if (crashedAbove(tail, lastStrong)) return waiting(ActivityState.EXITED);
       return waiting(ActivityState.IDLE);
     }
     if (strong.kind === "shell_command")
@@ -221,6 +328,6 @@ export function decideState(tail: readonly TailLine[], kind: AgentKind): StateDe
 
   if (lastContent < 0)
     return waiting(lastAgentPrompt >= 0 ? ActivityState.IDLE : ActivityState.UNKNOWN);
-  if (promptAfter(lastContent)) return waiting(ActivityState.IDLE);
+  if (promptAfter(lastContent)) return asked(lastContent + 1) ?? waiting(ActivityState.IDLE);
   return waiting(kind === AgentKind.UNKNOWN ? ActivityState.UNKNOWN : ActivityState.WORKING);
 }

@@ -14,6 +14,16 @@ import {
 import { RecentSet } from "./recent-set.js";
 import { TestSummaryReader } from "./test-summary-reader.js";
 import { CODEX_EXPLORE_STEP } from "./tool-call.js";
+import { isCiPath, isTestPath } from "./action-meaning.js";
+import {
+  addEditLine,
+  addResultLine,
+  findActionLoop,
+  judgeEdit,
+  MAX_ACTIONS,
+  newAction,
+  type AgentAction,
+} from "./action-window.js";
 
 /** Most tool calls listed per call. */
 export const MAX_TOOL_CALLS = 100;
@@ -52,7 +62,35 @@ export interface CollectorStart {
   errorWindow: readonly ErrorSighting[];
   lineSeq: number;
   parser: ParserCarry;
+  /** The window of actions of the previous call. */
+  actions: readonly AgentAction[];
+  /** Recent failure text (assertion messages, errors), for telling an expected value set to the actual one. */
+  failureText: string;
+  /** The line of the last progress (a success or an edit): errors before it make no loop. */
+  progressSeq: number;
 }
+
+/** Output lines that always count for an action's result; past them, only errors and test summaries. */
+const RESULT_HEAD_LINES = 12;
+
+/** Characters of recent failure text kept. */
+export const FAILURE_TEXT_CHARS = 1500;
+
+const DIFF_LINE = /^(\d+)\s*([-+])(?:\s(.*))?$/;
+const UNIFIED_LINE = /^([-+])(?![-+]{2}\s)(.*)$/;
+const NUMBERED_LINE = /^(\d+)\s+(.*)$/;
+const FAILURE_HINT =
+  /[Ee]xpected|[Rr]eceived|[Aa]ctual|\bgot\b|!=|[Aa]ssert|[Mm]ismatch|to (?:be|equal)|should (?:be|equal)|Diff:|\bwant\b/;
+const SUCCESS =
+  /^(?:Build succeeded|Compiled successfully|Successfully (?:built|compiled|installed)|All (?:checks|tests) passed|✓ built in|Finished .*(?:release|dev)|Done in \d|ok\s+\S+\s+\d|PASS\b|Tests? passed|No errors? found|Found 0 errors)/i;
+/** A message of Claude Code, Codex or Gemini at the margin (`⏺ The route returns 500.`). */
+const AGENT_MESSAGE = /^(?:[⏺●•✦]\s)/;
+/** The branch a shell prompt shows: `➜ api git:(main) …`, `dana@box:~/api (main)$ …`. */
+const PROMPT_BRANCH = /git:\(([\w./-]+)\)|\(([\w./-]+)\)\s*[$#%]/;
+const AIDER_APPLIED = /^Applied edit to (\S+)$/;
+const AIDER_RUN_CONFIRMED = /^Run shell commands?\?.*\]:\s*(?:y|yes)$/i;
+const AIDER_RUNNING = /^Running (\S.*)$/;
+const AIDER_RUN_COMMAND = /^> \/run (\S.*)$/;
 
 /**
  * Collects the facts from the new meaningful lines of one call, in order: tool calls (with
@@ -75,6 +113,9 @@ export class FactCollector {
   private seq: number;
   private pending: PendingCall | null = null;
   private block: ParserCarry["block"];
+  private readonly actions: AgentAction[];
+  private failureText: string;
+  private aider: NonNullable<ParserCarry["aider"]>;
 
   constructor(start: CollectorStart) {
     this.recent = start.recentTools.slice(-RECENT_TOOLS);
@@ -82,13 +123,23 @@ export class FactCollector {
     this.files = new RecentSet(start.files, MAX_FILES);
     this.commands = new RecentSet(start.commands, MAX_COMMANDS);
     this.tests = new TestSummaryReader(start.tests, start.parser.test_group);
-    this.errorWindow = new ErrorWindow(start.errorWindow, start.parser.npm_block);
+    this.errorWindow = new ErrorWindow(
+      start.errorWindow,
+      start.parser.npm_block,
+      start.progressSeq,
+    );
     this.toolRun = start.toolRun ? { ...start.toolRun } : null;
     this.rowTools = new Map(start.rowTools);
     this.seq = start.lineSeq;
     this.block = start.parser.block;
     const pending = start.parser.pending;
     if (pending) this.pending = { ...pending, rowId: pending.row_id, line: -1 };
+    this.actions = start.actions.map((a) => ({ ...a }));
+    this.failureText = start.failureText;
+    const aider = start.parser.aider;
+    this.aider = aider
+      ? { ...aider, edits: aider.edits.map((e) => ({ ...e })) }
+      : { path: null, section: null, removed: "", added: "", edits: [], run: false };
   }
 
   /** Takes one new meaningful line and its classification. */
@@ -105,7 +156,8 @@ export class FactCollector {
     if (info.kind === "tool_call") {
       const call = info.tool!;
       if (call.complete) {
-        this.recordCall(call.tool, call.argument, line.source, line.rowId);
+        this.recordCall(call.tool, call.argument, line.source, line.rowId, info.trimmed);
+        if (info.trimmed.startsWith("• Deleted ")) this.deleted(call.argument);
         if (call.tool === "apply_patch" && !looksLikePath(call.argument)) this.block = "patch";
       } else {
         this.pending = { ...call, line: line.source, rowId: line.rowId, continuations: 0 };
@@ -113,7 +165,13 @@ export class FactCollector {
       return;
     }
     if (info.kind === "shell_command") {
-      this.commands.add(cutChars(info.command!, MAX_PATH_CHARS));
+      const command = cutChars(info.command!, MAX_PATH_CHARS);
+      this.commands.add(command);
+      if (!/^(?:exit|logout)$/.test(command)) {
+        const branch = PROMPT_BRANCH.exec(info.trimmed);
+        const context = { ...this.context(), branch: branch?.[1] ?? branch?.[2] };
+        this.pushAction(newAction("shell", command, context));
+      }
       return;
     }
     if (NOT_CONTENT.has(info.kind)) return;
@@ -121,10 +179,151 @@ export class FactCollector {
       this.block = "explored";
       return;
     }
+    if (this.aiderLine(info, line)) return;
+    const before = this.tests.result;
+    this.tests.line(info.body, this.seq);
+    const after = this.tests.result;
+    this.resultLine(info, after !== before);
     this.errorWindow.line(info.error, info.body, this.seq);
     const path = pathFromLine(info.body);
     if (path) this.files.add(path);
-    this.tests.line(info.body, this.seq);
+    if (after !== before && after !== null && after.failed === 0 && after.passed > 0)
+      this.errorWindow.progress(this.seq);
+    else if (info.error === null && SUCCESS.test(info.body)) this.errorWindow.progress(this.seq);
+  }
+
+  /** Codex deleted a file: a test file or a CI workflow deleted subverts the task. */
+  private deleted(path: string): void {
+    const open = this.actions.at(-1);
+    if (!open || open.target !== path) return;
+    if (isCiPath(path))
+      open.meaning = { rule: "ci_disabled", evidence: `deletes the CI workflow ${path}` };
+    else if (isTestPath(path))
+      open.meaning = { rule: "test_deleted", evidence: `deletes the test file ${path}` };
+    if (open.meaning) open.closed = true; // no contents follow (judgeEdit keeps it: none are known)
+  }
+
+  /** A frame line (`=======`, aider's SEARCH/REPLACE divider, is one). */
+  frame(text: string): void {
+    if (text === "=======" && this.aider.section === "search") this.aider.section = "replace";
+  }
+
+  /** What helps to judge an edit or a command. */
+  private context(): { failureText: string } {
+    return { failureText: this.failureText };
+  }
+
+  private pushAction(action: AgentAction): void {
+    const open = this.actions.at(-1);
+    if (open) judgeEdit(open, this.context());
+    this.actions.push(action);
+    if (this.actions.length > MAX_ACTIONS)
+      this.actions.splice(0, this.actions.length - MAX_ACTIONS);
+    if (action.kind === "edit") this.errorWindow.progress(this.seq);
+  }
+
+  /** A line of output: part of the open action's result (an edit's diff lines are its contents). */
+  private resultLine(info: LineInfo, summary: boolean): void {
+    const body = info.body;
+    if (info.error !== null || FAILURE_HINT.test(body)) {
+      const joined = `${this.failureText}\n${body.slice(0, 300)}`;
+      this.failureText =
+        joined.length > FAILURE_TEXT_CHARS ? joined.slice(-FAILURE_TEXT_CHARS) : joined;
+    }
+    const open = this.actions.at(-1);
+    if (!open || open.closed === true) return;
+    if (info.indent === 0 && AGENT_MESSAGE.test(info.trimmed) && open.tool !== "shell") {
+      judgeEdit(open, this.context());
+      open.closed = true; // the agent's own words after the tool's output: not its result
+      return;
+    }
+    // The head of the output, and past it only what tells results apart: errors, test summaries.
+    if (open.lines < RESULT_HEAD_LINES || info.error !== null || summary)
+      addResultLine(open, body, summary);
+    if (open.kind !== "edit") return;
+    const diff = DIFF_LINE.exec(body);
+    if (diff) {
+      addEditLine(open, diff[2] as "+" | "-", diff[3] ?? "");
+      return;
+    }
+    const unified = UNIFIED_LINE.exec(body);
+    if (unified && info.indent > 0) {
+      addEditLine(open, unified[1] as "+" | "-", unified[2] ?? "");
+      return;
+    }
+    if (open.tool === "Write" || open.tool === "Create") {
+      const numbered = NUMBERED_LINE.exec(body);
+      if (numbered) addEditLine(open, "+", numbered[2]!);
+    }
+  }
+
+  /** aider's SEARCH/REPLACE blocks, `Applied edit to x` and shell commands it runs. */
+  private aiderLine(info: LineInfo, line: CleanLine): boolean {
+    const a = this.aider;
+    const text = info.trimmed;
+    if (a.section === null) {
+      const first = text[0];
+      if (
+        info.indent === 0 &&
+        text.length < 300 &&
+        (text.includes("/") || text.includes(".")) &&
+        !text.includes(" ") &&
+        looksLikePath(text)
+      )
+        a.path = text;
+      // every line below starts with one of these (a cheap test first: this runs on every line)
+      if (first !== "<" && first !== "A" && first !== "R" && first !== ">") return false;
+    }
+    if (a.section !== null) {
+      if (text.startsWith(">>>>>>> REPLACE")) {
+        const edit = { path: a.path ?? "", removed: a.removed, added: a.added };
+        a.edits = [...a.edits.filter((e) => e.path !== edit.path), edit].slice(-8);
+        a.section = null;
+        a.removed = "";
+        a.added = "";
+        return true;
+      }
+      const cut = (t: string) => (t.length > 600 ? t.slice(0, 600) : t);
+      const raw = line.text;
+      if (a.section === "search") a.removed = cut(a.removed ? `${a.removed}\n${raw}` : raw);
+      else a.added = cut(a.added ? `${a.added}\n${raw}` : raw);
+      return true;
+    }
+    if (text.startsWith("<<<<<<< SEARCH")) {
+      a.section = "search";
+      return true;
+    }
+    const applied = AIDER_APPLIED.exec(text);
+    if (applied) {
+      const path = applied[1]!;
+      this.recordCall("Edit", path, line.source, line.rowId);
+      const edit = a.edits.find(
+        (e) => e.path === path || path.endsWith(e.path) || e.path.endsWith(path),
+      );
+      const open = this.actions.at(-1);
+      if (edit && open && open.kind === "edit") {
+        open.removed = edit.removed;
+        open.added = edit.added;
+        addResultLine(open, `${edit.removed}\u0000${edit.added}`);
+        judgeEdit(open, this.context());
+        a.edits = a.edits.filter((e) => e !== edit);
+      }
+      return true;
+    }
+    if (AIDER_RUN_CONFIRMED.test(text)) {
+      a.run = true;
+      return true;
+    }
+    const running = a.run ? AIDER_RUNNING.exec(text) : null;
+    const typed = AIDER_RUN_COMMAND.exec(text);
+    if (running || typed) {
+      a.run = false;
+      const command = cutChars((running ?? typed)![1]!, MAX_PATH_CHARS);
+      this.commands.add(command);
+      this.pushAction(newAction("shell", command, this.context()));
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -133,6 +332,18 @@ export class FactCollector {
    */
   finish(final: boolean): void {
     if (final && this.pending) this.finishPending();
+    const open = this.actions.at(-1);
+    if (open) judgeEdit(open, this.context());
+  }
+
+  /** The window of actions (across calls), oldest first. */
+  actionWindow(): AgentAction[] {
+    return this.actions.slice(-MAX_ACTIONS);
+  }
+
+  /** Recent failure text, to carry. */
+  recentFailures(): string {
+    return this.failureText;
   }
 
   recentTools(): string[] {
@@ -160,11 +371,13 @@ export class FactCollector {
     return this.errorWindow.summary(this.seq);
   }
 
-  /** The tool loop, when the current run of identical calls is long enough. */
+  /**
+   * The action loop: the same action with the same result, nothing changed between (see
+   * `findActionLoop`). The run of identical calls is still counted and carried, but alone it is
+   * no loop: five different edits of one file are work, not a loop.
+   */
   toolLoop(): ActivityLoop | null {
-    const run = this.toolRun;
-    if (!run || run.count < TOOL_LOOP_COUNT) return null;
-    return { kind: "tool", what: `${run.tool}(${run.argument})`, count: run.count };
+    return findActionLoop(this.actions);
   }
 
   /** The carried parts this collector owns. */
@@ -174,6 +387,7 @@ export class FactCollector {
     errorWindow: ErrorSighting[];
     lineSeq: number;
     parser: ParserCarry;
+    progressSeq: number;
   } {
     const errors = this.errorWindow.carry(this.seq);
     const pending = this.pending;
@@ -182,6 +396,7 @@ export class FactCollector {
       rowTools: [...this.rowTools.entries()].slice(-MAX_ROW_TOOLS),
       errorWindow: errors.sightings,
       lineSeq: this.seq,
+      progressSeq: errors.progressSeq,
       parser: {
         npm_block: errors.npmBlock,
         block: this.block,
@@ -194,6 +409,7 @@ export class FactCollector {
             }
           : null,
         test_group: this.tests.carry(),
+        aider: this.aider,
       },
     };
   }
@@ -250,7 +466,13 @@ export class FactCollector {
     return false;
   }
 
-  private recordCall(tool: string, rawArgument: string, line: number, rowId: number): void {
+  private recordCall(
+    tool: string,
+    rawArgument: string,
+    line: number,
+    rowId: number,
+    callLine?: string,
+  ): void {
     const argument = cutChars(rawArgument, MAX_PATH_CHARS);
     if (this.isRedraw(rowId, `${tool}\u0000${argument}`)) return;
     const run = this.toolRun;
@@ -259,6 +481,10 @@ export class FactCollector {
       run.row_id = rowId;
     } else this.toolRun = { tool, argument, count: 1, row_id: rowId };
     this.toolCalls.push({ tool, argument, line });
+    const action = newAction(tool, argument, this.context());
+    // An edit's call line may tell it from another (`• Edited a.ts (+12 -3)`): part of its result.
+    if (action.kind === "edit" && callLine !== undefined) addResultLine(action, callLine, true);
+    this.pushAction(action);
     if (this.toolCalls.length > MAX_TOOL_CALLS * 2) this.toolCalls.splice(0, MAX_TOOL_CALLS);
     this.recent.push(tool);
     if (this.recent.length > RECENT_TOOLS * 4)

@@ -13,6 +13,33 @@ const CLAUDE_TOOL_NAME = /^[A-Z][A-Za-z0-9_]{0,40}$/;
 const MCP_TOOL_NAME = /^[\w.-]{1,40}(?: - [\w.-]{1,60})?$/;
 const TWO_WORD_TOOLS = new Set(["Web Search", "Web Fetch", "Update Todos", "Read Notebook"]);
 
+/** Gemini CLI's status glyphs before a tool name: done, waiting, failed, running, pending. */
+const GEMINI_GLYPHS = new Set(["✔", "✓", "?", "✕", "x", "⊷", "o", "-"]);
+const GEMINI_TOOLS = new Set([
+  "ReadFile",
+  "ReadManyFiles",
+  "ReadFolder",
+  "WriteFile",
+  "Edit",
+  "Shell",
+  "FindFiles",
+  "SearchText",
+  "GoogleSearch",
+  "WebFetch",
+  "Save Memory",
+]);
+
+/** Reads a Gemini CLI tool line such as `✔  Shell npm test (Run the tests)` (glyph already checked). */
+function parseGemini(rest: string): ParsedToolCall | null {
+  const name = rest.startsWith("Save Memory") ? "Save Memory" : rest.split(" ", 1)[0]!;
+  if (!GEMINI_TOOLS.has(name)) return null;
+  let argument = rest.slice(name.length).trim();
+  if (name === "WriteFile") argument = argument.replace(/^Writing to\s+/, "");
+  if (name === "Edit") argument = argument.replace(/:\s.*$/, "");
+  if (name === "Shell") argument = argument.replace(/\s+\([^()]*\)$/, "");
+  return { tool: name, argument, complete: true };
+}
+
 /** Names of Codex's exploration steps under `• Explored`, as tools. */
 export const CODEX_EXPLORE_STEP = /^(Read|Search|List|Find|Grep)\s+(\S.*)$/;
 
@@ -86,5 +113,6 @@ export function parseToolCall(trimmed: string): ParsedToolCall | null {
   const rest = trimmed.slice(2).trimStart();
   if (CLAUDE_GLYPHS.has(glyph)) return parseClaude(rest);
   if (glyph === "•") return parseCodex(rest);
+  if (GEMINI_GLYPHS.has(glyph) && trimmed[2] === " ") return parseGemini(rest);
   return null;
 }

@@ -2,6 +2,7 @@ import {
   type ActivityAnalysis,
   type ActivityLoop,
   type ErrorCount,
+  type FileEdit,
   isActivityState,
   isAgentKind,
   type TestResult,
@@ -54,6 +55,17 @@ function tests(value: unknown): TestResult | null {
   return result;
 }
 
+function fileEdits(value: unknown): FileEdit[] {
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  return records(value)
+    .filter((edit) => typeof edit.file === "string")
+    .map((edit) => ({
+      file: edit.file as string,
+      old_text: text(edit.old_text),
+      new_text: text(edit.new_text),
+    }));
+}
+
 /**
  * An `ActivityAnalysis` with every field present and of the right type, from whatever the caller
  * passed as `activity` (a test double may give only `{ state }`); null when it is not an object.
@@ -77,6 +89,14 @@ export function completeActivity(value: unknown): ActivityAnalysis | null {
     new_output_lines: count(value.new_output_lines),
     first_user_message:
       typeof value.first_user_message === "string" ? value.first_user_message : null,
+    ...(Array.isArray(value.actions)
+      ? { actions: value.actions as ActivityAnalysis["actions"] }
+      : {}),
+    ...(Array.isArray(value.edits) ? { edits: fileEdits(value.edits) } : {}),
+    ...(typeof value.stalled === "boolean" ? { stalled: value.stalled } : {}),
+    ...(value.exit_kind === "quit" || value.exit_kind === "crash" || value.exit_kind === null
+      ? { exit_kind: value.exit_kind }
+      : {}),
     carry: (value.carry ?? {}) as ActivityAnalysis["carry"],
   };
 }

@@ -6,7 +6,8 @@ import { describeActivity } from "./describe-activity.js";
 import { LIST_ITEM_MAX_CHARS, LIST_MAX_ITEMS } from "./judgement.js";
 import type { Judgement } from "./provider.js";
 import { smoothVerdict, UNCONFIRMED_OFF_TRACK } from "./smoothing.js";
-import { capList, lastChars } from "./text.js";
+import { capList, lastChars, safeText } from "./text.js";
+import { SUBVERSION_REASON } from "./heuristic-provider.js";
 
 /** The start of the drift reason added when the provider failed and the heuristic verdict is shown. */
 export const MODEL_UNAVAILABLE = "model unavailable: ";
@@ -66,7 +67,12 @@ export function composeSummary(parts: SummaryParts): MonitoredSummary {
     judgement = { ...judgement, drift_reasons: judgement.drift_reasons.filter((r) => !OWNED(r)) };
   }
 
-  const block = activity ? blockOf(activity) : null;
+  const found = activity ? blockOf(activity) : null;
+  // A loop, a stall or a crash does not hide that the agent subverted its task.
+  const subverted =
+    judgement.on_track_status === "off_track" &&
+    judgement.drift_reasons.some((reason) => reason.startsWith(SUBVERSION_REASON));
+  const block = found !== null && found.soft && subverted ? null : found;
   let status = judgement.on_track_status;
   let confidence = judgement.confidence_score;
   let action = judgement.recommended_action;
@@ -100,7 +106,7 @@ export function composeSummary(parts: SummaryParts): MonitoredSummary {
     instance_id: parts.instanceId,
     instance_name: parts.identity.instance_name,
     timestamp: parts.now.toISOString(),
-    current_activity: current,
+    current_activity: safeText(current),
     on_track_status: status,
     confidence_score: confidence,
     assigned_task: parts.identity.assigned_task,
@@ -115,9 +121,9 @@ export function composeSummary(parts: SummaryParts): MonitoredSummary {
       PREVIEW_MAX_CHARS,
     ),
     idle_duration_seconds: parts.idleSeconds,
-    drift_reasons: reasons(head, middle, tail),
-    alignment_keywords: judgement.alignment_keywords,
-    recommended_action: action,
+    drift_reasons: reasons(head, middle, tail).map((reason) => safeText(reason)),
+    alignment_keywords: judgement.alignment_keywords.map((keyword) => safeText(keyword)),
+    recommended_action: action === null ? null : safeText(action, true),
   };
   const state = activity?.state ?? parts.previousState;
   if (state !== undefined) summary.activity_state = state;

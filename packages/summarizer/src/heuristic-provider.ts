@@ -4,46 +4,11 @@ import { blockOf } from "./blocking-rule.js";
 import { describeActivity } from "./describe-activity.js";
 import { ACTION_MAX_CHARS, LIST_ITEM_MAX_CHARS, LIST_MAX_ITEMS } from "./judgement.js";
 import type { JudgeInput, Judgement, SummaryProvider } from "./provider.js";
-import { matchedTerms, taskTerms, wordsOf } from "./task-terms.js";
+import { buildDigest, type JudgeDigest } from "./digest.js";
 import { capList, oneLine, truncate } from "./text.js";
-import { pathOf, toolKind } from "./tool-kind.js";
 
 /** The most an offline verdict claims: term overlap is evidence, not proof. */
 export const HEURISTIC_MAX_CONFIDENCE = 0.85;
-
-interface Evidence {
-  /** Files edited in this poll. */
-  readonly edited: string[];
-  /** Words of the files, commands and searches of this poll and the recent carried ones. */
-  readonly toolWords: string[];
-  /** Words of the cleaned output. */
-  readonly outputWords: string[];
-  readonly hasTools: boolean;
-  readonly hasOutput: boolean;
-}
-
-function gather(input: JudgeInput): Evidence {
-  const { activity } = input;
-  const edited: string[] = [];
-  const toolTexts: string[] = [
-    ...activity.files_touched.slice(-10),
-    ...activity.commands_run.slice(-5),
-  ];
-  for (const call of activity.tool_calls) {
-    const kind = toolKind(call.tool);
-    if (kind === "edit") edited.push(pathOf(call));
-    if (kind === "other" || kind === "plan") continue;
-    toolTexts.push(kind === "edit" || kind === "read" ? pathOf(call) : call.argument);
-  }
-  const output = [...input.cleanedLines, activity.output_preview].join("\n");
-  return {
-    edited: [...new Set(edited.filter((path) => path !== ""))],
-    toolWords: toolTexts.flatMap(wordsOf),
-    outputWords: wordsOf(output),
-    hasTools: toolTexts.length > 0,
-    hasOutput: output.trim() !== "",
-  };
-}
 
 interface Verdict {
   status: OnTrackStatus;
@@ -56,48 +21,41 @@ function listed(items: readonly string[], max = 3): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
-function judgeOverlap(
-  terms: readonly string[],
-  evidence: Evidence,
-): Verdict & { matched: string[] } {
-  const fromTools = matchedTerms(terms, evidence.toolWords);
-  const fromOutput = matchedTerms(terms, evidence.outputWords);
-  const matched = terms.filter((term) => fromTools.includes(term) || fromOutput.includes(term));
-  const unrelated = evidence.edited.filter(
-    (path) => matchedTerms(terms, wordsOf(path)).length === 0,
-  );
-  const related = evidence.edited.length - unrelated.length;
+/** The verdict of the digest: subversion, then drift over the window, then how well the work matches. */
+function judgeDigest(digest: JudgeDigest, hasOutput: boolean): Verdict {
+  const terms = digest.taskTerms;
   const shownTerms = listed(terms, 4);
-  const unrelatedReason = `editing files unrelated to the task (${shownTerms}): ${listed(unrelated)}`;
-  if (fromTools.length > 0) {
-    if (unrelated.length >= 2 && unrelated.length > related)
-      return { status: "drifting", confidence: 0.5, reasons: [unrelatedReason], matched };
-    const extra = fromOutput.some((term) => !fromTools.includes(term)) ? 0.05 : 0;
-    const confidence = Math.min(HEURISTIC_MAX_CONFIDENCE, 0.55 + 0.1 * fromTools.length + extra);
-    return { status: "on_track", confidence, reasons: [], matched };
+  const drift = digest.drift;
+  if (drift.verdict !== null) {
+    const files = drift.unrelatedEdits.length > 0 ? `: ${listed(drift.unrelatedEdits)}` : "";
+    const reason =
+      drift.serving === 0
+        ? `none of its recent edits and commands serve the task (${shownTerms})${files}`
+        : `its last ${drift.unrelatedRun} edits and commands do not serve the task (${shownTerms})${files}`;
+    return drift.verdict === "off_track"
+      ? {
+          status: "off_track",
+          confidence: drift.serving === 0 && drift.unrelatedEdits.length >= 4 ? 0.8 : 0.65,
+          reasons: [reason],
+        }
+      : { status: "drifting", confidence: 0.6, reasons: [reason] };
   }
-  if (fromOutput.length > 0) {
-    if (evidence.edited.length > 0 && related === 0)
-      return { status: "drifting", confidence: 0.45, reasons: [unrelatedReason], matched };
-    return { status: "on_track", confidence: 0.4, reasons: [], matched };
+  const mentioned = digest.mentionedTerms.length > 0 ? 0.05 : 0;
+  if (drift.serving > 0) {
+    const share = drift.share ?? 1;
+    const confidence = Math.min(
+      HEURISTIC_MAX_CONFIDENCE,
+      0.5 + 0.05 * Math.min(drift.serving, 3) + (share >= 0.5 ? 0.05 : 0) + mentioned,
+    );
+    return { status: "on_track", confidence, reasons: [] };
   }
-  if (unrelated.length >= 2)
-    return { status: "off_track", confidence: 0.65, reasons: [unrelatedReason], matched };
-  if (unrelated.length === 1)
-    return { status: "drifting", confidence: 0.55, reasons: [unrelatedReason], matched };
-  if (evidence.hasTools)
-    return {
-      status: "drifting",
-      confidence: 0.4,
-      reasons: [`none of the task's terms (${shownTerms}) appear in its files or commands`],
-      matched,
-    };
-  return {
-    status: "drifting",
-    confidence: 0.25,
-    reasons: [`none of the task's terms (${shownTerms}) appear in its output`],
-    matched,
-  };
+  if (digest.actions.some((a) => a.serves === "task"))
+    return { status: "on_track", confidence: 0.55 + mentioned, reasons: [] };
+  if (digest.actions.length > 0)
+    return { status: "on_track", confidence: 0.5 + mentioned, reasons: [] };
+  // Words in its output are weak evidence: the lowest confidence an on_track verdict has.
+  if (hasOutput) return { status: "on_track", confidence: mentioned > 0 ? 0.4 : 0.35, reasons: [] };
+  return { status: "unknown", confidence: 0, reasons: [] };
 }
 
 function actionFor(
@@ -120,8 +78,11 @@ function actionFor(
 }
 
 function repeatedErrors(activity: ActivityAnalysis): string[] {
+  // Once the tests pass, earlier failures are history, not a worry; `Exit code 1` says nothing.
+  if (activity.tests !== null && activity.tests.failed === 0 && activity.tests.passed > 0)
+    return [];
   return activity.errors
-    .filter((error) => error.count >= 2)
+    .filter((error) => error.count >= 2 && !/^Error: Exit code \d+$/.test(error.text))
     .slice(-2)
     .map((error) => `repeated error (${error.count}×): ${oneLine(error.text)}`);
 }
@@ -137,22 +98,24 @@ export const NO_TASK =
 export function heuristicJudgement(input: JudgeInput): Judgement {
   const { activity } = input;
   const current_activity = describeActivity(activity);
-  const evidence = gather(input);
-  const terms = taskTerms(input.assignedTask);
-  const overlap = terms.length > 0 ? judgeOverlap(terms, evidence) : null;
-  const alignment_keywords = capList(overlap?.matched ?? [], LIST_MAX_ITEMS, LIST_ITEM_MAX_CHARS);
+  const digest = input.digest ?? buildDigest(input);
+  const alignment_keywords = capList(digest.matchedTerms, LIST_MAX_ITEMS, LIST_ITEM_MAX_CHARS);
+  const subverted = subversionVerdict(digest, input.assignedTask);
 
   const block = blockOf(activity);
-  if (block !== null)
+  if (block !== null && !(block.soft && subverted !== null))
     return {
       current_activity,
       on_track_status: "blocked",
       confidence_score: block.confidence,
-      drift_reasons: [block.reason],
+      drift_reasons: [block.reason, ...(subverted?.drift_reasons ?? [])].slice(0, LIST_MAX_ITEMS),
       alignment_keywords,
       recommended_action: block.action,
     };
-  if (!evidence.hasTools && !evidence.hasOutput)
+  if (subverted !== null) return { ...subverted, current_activity, alignment_keywords };
+  const hasOutput =
+    input.cleanedLines.some((line) => line.trim() !== "") || activity.output_preview.trim() !== "";
+  if (digest.actions.length === 0 && !hasOutput)
     return {
       current_activity,
       on_track_status: "unknown",
@@ -161,11 +124,16 @@ export function heuristicJudgement(input: JudgeInput): Judgement {
       alignment_keywords: [],
       recommended_action: null,
     };
-  let verdict: Verdict = overlap ?? {
-    status: "unknown",
-    confidence: 0,
-    reasons: [terms.length === 0 ? NO_TASK : "its task gives no terms to compare its work with"],
-  };
+  let verdict: Verdict =
+    digest.taskTerms.length > 0
+      ? judgeDigest(digest, hasOutput)
+      : {
+          status: "unknown",
+          confidence: 0,
+          reasons: [
+            input.assignedTask ? "its task gives no terms to compare its work with" : NO_TASK,
+          ],
+        };
   const errors = repeatedErrors(activity);
   if (errors.length > 0 && verdict.status !== "unknown")
     verdict = {
@@ -184,15 +152,45 @@ export function heuristicJudgement(input: JudgeInput): Judgement {
   };
 }
 
+/** The start of the reasons a subverting action gives. */
+export const SUBVERSION_REASON = "subverts its task: ";
+
+/** The off_track verdict of the subverting actions in the digest, or null when there are none. */
+export function subversionVerdict(
+  digest: JudgeDigest,
+  task: string | null,
+): Omit<Judgement, "current_activity" | "alignment_keywords"> | null {
+  if (digest.subversions.length === 0) return null;
+  const reasons = digest.subversions
+    .slice(-3)
+    .map((meaning) => `${SUBVERSION_REASON}${meaning.evidence}`);
+  const shortTask = task ? truncate(oneLine(task), 160) : "";
+  return {
+    on_track_status: "off_track",
+    confidence_score: SUBVERSION_CONFIDENCE,
+    drift_reasons: capList(reasons, LIST_MAX_ITEMS, LIST_ITEM_MAX_CHARS),
+    recommended_action: truncate(
+      `Stop the agent and undo it: ${digest.subversions.at(-1)!.evidence}${shortTask ? `. Its task: ${shortTask}` : ""}`,
+      ACTION_MAX_CHARS,
+    ),
+  };
+}
+
+/** The confidence of an off_track verdict from a subverting action: it is seen, not inferred. */
+export const SUBVERSION_CONFIDENCE = 0.9;
+
 /**
  * The default provider: offline, free and deterministic.
  *
  * `current_activity` is composed from the measured facts ("Running `npm test` (2 failed) after
- * editing src/auth/jwt.ts"); the verdict comes from the overlap between the assigned task's terms
- * (stop words removed, paths and camelCase split, `auth` ≈ `authentication`) and the files,
- * commands and output, lowered by repeated errors; `blocked` when the agent waits for permission
- * or input, hit a usage limit or loops; `unknown` with confidence 0 when there is no task or no
- * evidence. It never claims more than 0.85 confidence from overlap alone.
+ * editing src/auth/jwt.ts"). The verdict comes from the digest (`buildDigest`): `blocked` when
+ * the agent waits for permission or input, hit a usage limit, exited or crashed, stalled or
+ * loops; `off_track` when an action subverts the task (a test skipped, CI disabled, a
+ * force-push to main), whatever words match; `drifting` or `off_track` when a run of its recent
+ * edits and commands does not serve the task (task terms without stop words, extensions or
+ * prompt noise, matched in paths, commands and added text); else `on_track`, surer the more of
+ * its work serves the task, lowered by repeated errors; `unknown` with confidence 0 when there is
+ * no task or no evidence. It never claims more than 0.85 confidence from term overlap alone.
  *
  * @example
  * const generator = new SummaryGenerator({ provider: new HeuristicProvider() });

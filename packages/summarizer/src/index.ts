@@ -4,7 +4,21 @@ export {
   type SummaryGeneratorOptions,
 } from "./summary-generator.js";
 export type { AgentContext, MonitoredSummary } from "./agent-context.js";
-export { HeuristicProvider, HEURISTIC_MAX_CONFIDENCE } from "./heuristic-provider.js";
+export {
+  HeuristicProvider,
+  HEURISTIC_MAX_CONFIDENCE,
+  SUBVERSION_CONFIDENCE,
+  SUBVERSION_REASON,
+} from "./heuristic-provider.js";
+export {
+  buildDigest,
+  DIGEST_ACTIONS,
+  type DigestAction,
+  type DriftWindow,
+  type JudgeDigest,
+  type Relevance,
+} from "./digest.js";
+export { enforceHardRules } from "./hard-rules.js";
 export {
   GuardedProvider,
   type BreakerStatus,

@@ -1,5 +1,6 @@
 import type { ActivityAnalysis } from "@agentwatch/activity";
 import type { AgentSummary, OnTrackStatus } from "@agentwatch/models";
+import type { JudgeDigest } from "./digest.js";
 
 /** What a provider is asked to judge: one agent, its task, its new output and the measured facts. */
 export interface JudgeInput {
@@ -23,6 +24,11 @@ export interface JudgeInput {
   readonly previousSummary: AgentSummary | null;
   /** The current time, from the generator's clock. */
   readonly now: Date;
+  /**
+   * The structured digest (actions with their meaning, the drift window, the loop), made by the
+   * generator; providers build it with `buildDigest` when it is absent.
+   */
+  readonly digest?: JudgeDigest | undefined;
 }
 
 /** Requests, tokens and cost a provider spent on one `judge()` call (zero for offline providers). */

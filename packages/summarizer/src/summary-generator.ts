@@ -1,4 +1,9 @@
-import { analyzeActivity, cleanTerminalOutput } from "@agentwatch/activity";
+import {
+  type ActivityAnalysis,
+  analyzeActivity,
+  cleanTerminalOutput,
+  DEFAULT_STALL_SECONDS,
+} from "@agentwatch/activity";
 import {
   type AgentSummary,
   type Clock,
@@ -23,11 +28,20 @@ import { parseJudgement } from "./judgement.js";
 import { MAX_PROMPT_LINES } from "./model-prompt.js";
 import type { JudgeInput, Judgement, ProviderUsage, SummaryProvider } from "./provider.js";
 import { truncate } from "./text.js";
+import { buildDigest } from "./digest.js";
+import { enforceHardRules } from "./hard-rules.js";
+import { checkNumber } from "./options.js";
 
 /** Options of `SummaryGenerator`. */
 export interface SummaryGeneratorOptions extends CommonOptions {
   /** Where verdicts come from; `new HeuristicProvider()` (offline) by default. */
   provider?: SummaryProvider | undefined;
+  /**
+   * Seconds an agent may be busy (`working`) without output before it is `blocked` as stalled:
+   * 300 by default. Applies to the analyses this generator makes and to summaries carried
+   * forward without new lines.
+   */
+  stallSeconds?: number | undefined;
 }
 
 /** Cumulative counters of a generator since it was made. */
@@ -109,8 +123,18 @@ export class SummaryGenerator {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #stats = { modelCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, fallbacks: 0 };
+  readonly #stallSeconds: number;
 
+  /**
+   * @throws {InvalidArgumentError} when `stallSeconds` is not a positive number.
+   */
   constructor(options: SummaryGeneratorOptions = {}) {
+    this.#stallSeconds = checkNumber(
+      options.stallSeconds,
+      "stallSeconds",
+      DEFAULT_STALL_SECONDS,
+      1,
+    );
     this.provider = options.provider ?? new HeuristicProvider();
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
@@ -149,7 +173,12 @@ export class SummaryGenerator {
     };
 
     if (!hadLines) {
-      const activity = completeActivity(context.activity);
+      const activity = this.#stall(
+        completeActivity(context.activity),
+        previous.activityState,
+        common.idleSeconds,
+        previous.summary?.output_preview ?? "",
+      );
       const judgement: Judgement = previous.summary ?? {
         current_activity: activity ? describeActivity(activity) : "No output seen yet",
         on_track_status: "unknown",
@@ -167,14 +196,17 @@ export class SummaryGenerator {
       });
     }
 
+    const given = completeActivity(context.activity);
     const activity =
-      completeActivity(context.activity) ??
-      analyzeActivity(newLogLines, {
-        now,
-        lastOutputAt,
-        previous: context.previous_activity ?? null,
-      });
-    const input: JudgeInput = {
+      given === null
+        ? analyzeActivity(newLogLines, {
+            now,
+            lastOutputAt,
+            previous: context.previous_activity ?? null,
+            stallSeconds: this.#stallSeconds,
+          })
+        : this.#stall(given, given.state, given.idle_duration_seconds, given.output_preview)!;
+    const base = {
       instanceId,
       instanceName: identity.instance_name,
       role: identity.role,
@@ -186,6 +218,7 @@ export class SummaryGenerator {
       previousSummary: previous.summary,
       now,
     };
+    const input: JudgeInput = { ...base, digest: buildDigest(base) };
     const { judgement, fallbackReason } = await this.#judge(input);
     return composeSummary({ ...common, judgement, fresh: true, activity, fallbackReason });
   }
@@ -197,7 +230,11 @@ export class SummaryGenerator {
     try {
       const raw = await this.provider.judge(input);
       if (isUsage(raw?.usage)) this.#addUsage(raw.usage);
-      return { judgement: parseJudgement(raw, name), fallbackReason: null };
+      const parsed = parseJudgement(raw, name);
+      const judgement = input.digest
+        ? enforceHardRules(parsed, input.digest, input.assignedTask, input.activity)
+        : parsed;
+      return { judgement, fallbackReason: null };
     } catch (error) {
       const usage = (error as { usage?: unknown } | null)?.usage;
       if (isUsage(usage)) this.#addUsage(usage);
@@ -237,6 +274,22 @@ export class SummaryGenerator {
         recommended_action: null,
       };
     }
+  }
+
+  /**
+   * The activity with `stalled` set when it is busy (`working`) and has been silent for the stall
+   * time; without an activity, one made from the previous state when that was `working`.
+   */
+  #stall(
+    activity: ActivityAnalysis | null,
+    state: string | undefined,
+    idleSeconds: number,
+    preview: string,
+  ): ActivityAnalysis | null {
+    const busy = (activity?.state ?? state) === "working";
+    if (!busy || idleSeconds < this.#stallSeconds) return activity;
+    const base = activity ?? completeActivity({ state: "working", output_preview: preview })!;
+    return { ...base, stalled: true, idle_duration_seconds: idleSeconds };
   }
 
   #addUsage(usage: ProviderUsage): void {

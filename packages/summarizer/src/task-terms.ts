@@ -48,7 +48,9 @@ const STOP_WORDS = new Set(
   improving improved ensure ensuring support supporting handle handling build building built
   refactor refactoring feature features task tasks work working code bug bugs issue issues
   problem problems thing things way ways stuff correct correctly properly proper sure run runs
-  running`
+  running against across along around because since though instead whether done finish finished
+  complete completed make sure also one two three first second last next file files folder
+  directory directories project repo repository please thanks thank`
     .split(/\s+/)
     .filter((word) => word !== "")
     .flatMap((word) => [word, normalizeWord(word)]),
@@ -74,15 +76,54 @@ export function wordsOf(text: string): string[] {
   return words;
 }
 
+/** File extensions: a word of a path, never a term of what a task is about. */
+export const EXTENSIONS: ReadonlySet<string> = new Set(
+  `ts tsx js jsx mjs cjs mts cts py pyi go rs rb java kt kts scala c h cc cpp hpp cs fs swift m mm
+  php pl lua r jl ex exs erl hs ml dart vue svelte astro md mdx rst txt json jsonc yml yaml toml ini
+  cfg conf lock sh bash zsh fish ps1 bat sql html htm css scss sass less xml svg png jpg gif env
+  gradle mod sum tf hcl proto graphql gql ipynb csv log diff patch`
+    .split(/\s+/)
+    .filter((word) => word !== ""),
+);
+
+/** `parser.py` → `parser`, `src/app.test.ts` → `src/app.test`: a file name without its extension. */
+export function stripExtensions(text: string): string {
+  return text.replace(/([\w-])\.([A-Za-z0-9]{1,6})\b/g, (whole, before: string, ext: string) =>
+    EXTENSIONS.has(ext.toLowerCase()) ? before : whole,
+  );
+}
+
+/** Shell prompts (`user@host:~/proj (main)$`), branch names in prompts, and paths' leading parts. */
+const PROMPT_PREFIX =
+  /^(?:\([\w.@-]+\) )?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?(?: [^\s$#%]+)?(?: \([^)]*\))? ?[$#%]|➜ +\S+(?: git:\([^)]*\))?(?: ✗)?|PS [A-Za-z]:\\[^>]*>|\$) ?/;
+
+/** A line of output without the shell prompt in front of it (its user, host, path and branch are noise). */
+export function withoutPrompt(line: string): string {
+  return line.replace(PROMPT_PREFIX, "");
+}
+
+/**
+ * The words of a path that say what it is about: its last three parts, without the extension
+ * (`/home/dana/shop/src/auth/jwt.ts` → src, auth, jwt: the checkout's own name is no evidence).
+ */
+export function pathWords(path: string): string[] {
+  const parts = path
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
+  return wordsOf(stripExtensions(parts.slice(-3).join("/"))).filter((w) => !EXTENSIONS.has(w));
+}
+
 /**
  * The terms of an assigned task that evidence can match: its words minus stop words, pure
- * numbers and single letters, without repeats, in order. "Implement JWT authentication" gives
- * jwt, authentication.
+ * numbers, single letters and file extensions of the file names it mentions (`parser.py` gives
+ * parser, not py), without repeats, in order. "Implement JWT authentication" gives jwt,
+ * authentication.
  */
 export function taskTerms(task: string | null | undefined): string[] {
   if (!task) return [];
   const seen = new Set<string>();
-  for (const word of wordsOf(task)) {
+  for (const word of wordsOf(stripExtensions(withoutPrompt(task.trim())))) {
     if (word.length < 2 || /^\p{N}+$/u.test(word) || STOP_WORDS.has(word)) continue;
     seen.add(word);
   }

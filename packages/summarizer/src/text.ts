@@ -32,3 +32,24 @@ export function capList(items: readonly string[], maxItems: number, maxChars: nu
   }
   return out;
 }
+
+/**
+ * `text` without anything a terminal or a page would act on: escape sequences (CSI, OSC, other
+ * escapes), C0 and C1 control characters (newlines and tabs kept when `keepNewlines`),
+ * bidirectional overrides and isolates, zero-width and other invisible format characters.
+ */
+export function safeText(text: string, keepNewlines = false): string {
+  const stripped = text
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, "")
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]?/g, "")
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b[ -/]*[0-~]?/g, "")
+    .replace(/[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029\ufeff\u00ad]/g, "");
+  return keepNewlines
+    ? // eslint-disable-next-line no-control-regex
+      stripped.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
+    : // eslint-disable-next-line no-control-regex
+      stripped.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+}

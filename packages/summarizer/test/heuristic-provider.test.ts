@@ -29,20 +29,32 @@ describe("HeuristicProvider on the activity fixtures", () => {
   it("a Codex agent doing its task is on_track", async () => {
     const judgement = await judgeFixture("codex-working", "Format negative prices correctly");
     expect(judgement.on_track_status).toBe("on_track");
-    expect(judgement.alignment_keywords).toEqual(["format", "negative", "price"]);
+    // "negative" is only in the user's message the agent echoes: that is no evidence of its work
+    expect(judgement.alignment_keywords).toEqual(["format", "price"]);
   });
 
-  it("an agent editing files unrelated to its task is off_track or drifting, with the reason", async () => {
-    const several = await judgeFixture("codex-exited", "Implement JWT authentication");
-    expect(several.on_track_status).toBe("off_track");
-    expect(several.drift_reasons).toEqual([
-      "editing files unrelated to the task (jwt, authentication): package.json, CHANGELOG.md",
-    ]);
-    expect(several.recommended_action).toBe(
-      "Remind the agent of its task: Implement JWT authentication",
+  // Before issue 18 one poll's edits of package.json and CHANGELOG.md made a JWT task off_track
+  // and one unrelated edit made it drifting; now manifests and changelogs are neutral, one
+  // unrelated edit is not drift, and a run of unrelated edits is (see summary-judge.test.ts).
+  it("an agent editing files unrelated to its task drifts, with the files as the reason", async () => {
+    const edit = (path: string) => [
+      `⏺ Update(${path})`,
+      `  ⎿  Updated ${path} with 1 addition`,
+      "       12 +  export const palette = ['#112233'];",
+    ];
+    const lines = [
+      ...edit("src/theme/colors.ts"),
+      ...edit("src/theme/fonts.ts"),
+      ...edit("src/ui/header.css"),
+    ];
+    const several = await heuristic.judge(
+      judgeInput(lines, { task: "Implement JWT authentication" }),
     );
+    expect(["drifting", "off_track"]).toContain(several.on_track_status);
+    expect(several.drift_reasons[0]).toContain("src/theme/colors.ts");
+    expect(several.recommended_action).toMatch(/Implement JWT authentication/);
     const one = await judgeFixture("claude-working", "Implement JWT authentication");
-    expect(one.on_track_status).toBe("drifting");
+    expect(one.on_track_status).toBe("on_track");
     expect(one.alignment_keywords).toEqual([]);
     expect(one.confidence_score).toBeLessThan(0.8);
   });
@@ -113,18 +125,28 @@ describe("HeuristicProvider on the activity fixtures", () => {
     expect(judgement.confidence_score).toBeLessThanOrEqual(0.4);
   });
 
-  it("lowers its confidence for a repeated error", async () => {
+  // A bare `Error: Exit code 1` no longer counts (it says only that a command failed; a red
+  // test run before a green one is the normal way of working): a specific error repeated does.
+  it("lowers its confidence for a repeated specific error", async () => {
     const base = [
       "⏺ Update(src/auth/jwt.ts)",
       "⏺ Bash(npm test -- jwt)",
       "  ⎿  Error: Exit code 1",
+      "     src/auth/jwt.ts(3,1): error TS2304: Cannot find name 'sign'.",
     ];
     const once = await heuristic.judge(judgeInput(base));
     const twice = await heuristic.judge(
-      judgeInput([...base, "⏺ Bash(npx tsc)", "  ⎿  Error: Exit code 1"]),
+      judgeInput([
+        ...base,
+        "⏺ Bash(npx tsc)",
+        "  ⎿  Error: Exit code 1",
+        "     src/auth/jwt.ts(3,1): error TS2304: Cannot find name 'sign'.",
+      ]),
     );
     expect(twice.confidence_score).toBeLessThan(once.confidence_score);
-    expect(twice.drift_reasons).toEqual(["repeated error (2×): Error: Exit code 1"]);
+    expect(twice.drift_reasons).toEqual([
+      "repeated error (2×): src/auth/jwt.ts(3,1): error TS2304: Cannot find name 'sign'.",
+    ]);
   });
 
   it("gives a valid AgentSummary through the generator for every fixture", async () => {
