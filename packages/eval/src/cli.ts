@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.js";
 import { DEFAULT_FLOORS, belowFloors } from "./floors.js";
+import { EVAL_FORMS, type EvalForm } from "./forms.js";
 import { DEFAULT_CASES_DIR, loadCases } from "./load-cases.js";
 import { formatReport } from "./report.js";
 import { runEval, runToJson } from "./run-eval.js";
@@ -11,12 +12,13 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
-const USAGE = `usage: pnpm eval [--json] [--floors] [--cases DIR] [--only ID,ID] [--seed N] [--progress]
-  --json      one JSON document (per-case results, metrics) instead of the text report
+const USAGE = `usage: pnpm eval [--json] [--floors] [--cases DIR] [--only ID,ID] [--forms F,F] [--seed N] [--progress]
+  --json      one JSON document (per-run results, metrics, metrics per form) instead of the text report
   --floors    exit 1 when a figure is below its floor (status 0.85, needs-a-person 0.90,
               false alarms at most 0.10, drift 0.70)
   --cases     the directory of case directories (default: packages/eval/cases)
   --only      run only these case ids
+  --forms     run only these forms: terminal, transcript, joined (default: every form a case has)
   --seed      the seed of the cuts (default 1)
   --progress  a line on stderr per case`;
 
@@ -35,6 +37,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
         floors: { type: "boolean", default: false },
         cases: { type: "string" },
         only: { type: "string" },
+        forms: { type: "string" },
         seed: { type: "string" },
         progress: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -57,20 +60,30 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<n
       ?.split(",")
       .map((id) => id.trim())
       .filter(Boolean);
+    const forms = values.forms
+      ?.split(",")
+      .map((form) => form.trim())
+      .filter(Boolean);
+    const unknown = forms?.filter((form) => !(EVAL_FORMS as readonly string[]).includes(form));
+    if (unknown !== undefined && unknown.length > 0)
+      throw new UsageError(
+        `invalid --forms ${unknown.join(",")}: expected some of ${EVAL_FORMS.join(", ")}`,
+      );
     const cases = await loadCases(values.cases ?? DEFAULT_CASES_DIR, { only });
     if (cases.length === 0) throw new UsageError("no cases to run");
     const run = await runEval(cases, {
       seed,
+      forms: forms as EvalForm[] | undefined,
       onCase: values.progress
         ? (result, index, total) =>
             io.err(
-              `[${index + 1}/${total}] ${result.case.id}${result.failure === null ? "" : " (failed)"}\n`,
+              `[${index + 1}/${total}] ${result.case.id} ${result.form}${result.failure === null ? "" : " (failed)"}\n`,
             )
         : undefined,
     });
     const missed = values.floors ? belowFloors(run.metrics, DEFAULT_FLOORS) : null;
     if (values.json) io.out(`${JSON.stringify(runToJson(run, missed), null, 2)}\n`);
-    else io.out(`${formatReport(run.results, run.metrics, run.forms)}\n`);
+    else io.out(`${formatReport(run)}\n`);
     if (missed !== null && missed.length > 0) {
       for (const miss of missed) io.err(`eval: ${miss}\n`);
       return 1;

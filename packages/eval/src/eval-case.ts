@@ -57,6 +57,8 @@ export interface EvalCase extends CaseMeta {
   readonly dir: string;
   /** The terminal log, raw bytes as a tmux pipe-pane capture gives them. */
   readonly log: Buffer;
+  /** The transcript form's bytes (the file `transcript.file`); null when the case has none. */
+  readonly session: Buffer | null;
 }
 
 /** The case id pattern: lowercase words joined by dashes (also the directory name). */
@@ -109,7 +111,12 @@ export function parseCaseMeta(raw: unknown, where: string): CaseMeta {
     if (transcript.format !== "claude-transcript" && transcript.format !== "codex-rollout")
       fail(where, `"transcript.format" must be claude-transcript or codex-rollout`);
     text(transcript, "file", `${where} transcript`);
-    text(transcript, "written_as", `${where} transcript`);
+    const writtenAs = text(transcript, "written_as", `${where} transcript`);
+    if (!writtenAs.startsWith("~/") || writtenAs.split("/").includes(".."))
+      fail(
+        where,
+        `"transcript.written_as" must be a path under ~/ without ".." (got ${writtenAs})`,
+      );
   }
   return {
     id,

@@ -26,6 +26,15 @@ export {
   splitLines,
 } from "./cuts.js";
 export { SeededRandom, seedOf } from "./random.js";
+export { EVAL_FORMS, formsOf, type EvalForm } from "./forms.js";
+export { entryTimes, sessionCuts, sessionCwd } from "./session-cuts.js";
+export {
+  SESSION_PROGRAM,
+  paneSource,
+  sessionPath,
+  sessionSources,
+  type PaneOptions,
+} from "./session-home.js";
 export {
   CLOCK_START_MS,
   POLL_SECONDS,
@@ -49,6 +58,12 @@ export {
   type ScoredCase,
 } from "./metrics.js";
 export { DEFAULT_FLOORS, belowFloors, type Floors } from "./floors.js";
-export { formatReport, formsNote, type CaseResult, type FormsNote } from "./report.js";
+export {
+  formatReport,
+  formsNote,
+  type CaseResult,
+  type FormsNote,
+  type ReportInput,
+} from "./report.js";
 export { runEval, runToJson, scoreOf, type EvalRun, type RunEvalOptions } from "./run-eval.js";
 export { evalCommand, type CliIo } from "./cli.js";

@@ -61,7 +61,8 @@ export async function loadCases(
 /**
  * Loads one case directory.
  *
- * @throws {CaseError} when its `case.json` or `terminal.log` is missing or malformed.
+ * @throws {CaseError} when its `case.json`, `terminal.log` or transcript file is missing or
+ *   malformed.
  */
 export async function loadCase(caseDir: string): Promise<EvalCase> {
   const metaPath = join(caseDir, CASE_FILE);
@@ -89,5 +90,17 @@ export async function loadCase(caseDir: string): Promise<EvalCase> {
       { cause: error },
     );
   }
-  return { ...meta, dir: caseDir, log };
+  let session: Buffer | null = null;
+  if (meta.transcript !== null) {
+    const path = join(caseDir, meta.transcript.file);
+    try {
+      session = await readFile(path);
+    } catch (error) {
+      throw new CaseError(
+        `cannot read ${path}: ${(error as Error).message}; a case with a "transcript" needs its file (or drop "transcript" from case.json)`,
+        { cause: error },
+      );
+    }
+  }
+  return { ...meta, dir: caseDir, log, session };
 }

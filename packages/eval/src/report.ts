@@ -1,33 +1,48 @@
 import type { EvalCase } from "./eval-case.js";
 import { EVAL_AGENT_KINDS } from "./eval-case.js";
+import { EVAL_FORMS, type EvalForm } from "./forms.js";
 import { type Confusion, type Metrics, type Ratio, headline } from "./metrics.js";
 import type { CaseRun } from "./run-case.js";
 
-/** One case's outcome as the report shows it. */
+/** One run of a case in one form, as the report shows it. */
 export interface CaseResult {
   readonly case: EvalCase;
+  /** The form it was run in. */
+  readonly form: EvalForm;
   readonly run: CaseRun | null;
   /** Why the harness could not run it, if it could not. */
   readonly failure: string | null;
 }
 
-/** What was run and what was not: the forms of the cases the monitor cannot read yet. */
+/** How many runs each form had, and the formats of the session files run. */
 export interface FormsNote {
-  readonly terminal_run: number;
-  readonly transcripts_not_run: Readonly<Record<string, number>>;
+  readonly runs: Readonly<Record<EvalForm, number>>;
+  /** Session files run alone, by format (`claude-transcript`, `codex-rollout`). */
+  readonly transcript_formats: Readonly<Record<string, number>>;
 }
 
-/** The forms of the cases: every terminal log is run; transcripts are kept but not run. */
-export function formsNote(cases: readonly EvalCase[]): FormsNote {
-  const notRun: Record<string, number> = {};
-  for (const c of cases) {
-    if (c.transcript !== null) notRun[c.transcript.format] = (notRun[c.transcript.format] ?? 0) + 1;
+/** What was run: runs per form, and the formats of the session files. */
+export function formsNote(results: readonly Pick<CaseResult, "case" | "form">[]): FormsNote {
+  const runs = Object.fromEntries(EVAL_FORMS.map((form) => [form, 0])) as Record<EvalForm, number>;
+  const formats: Record<string, number> = {};
+  for (const { case: c, form } of results) {
+    runs[form] += 1;
+    if (form === "transcript" && c.transcript !== null)
+      formats[c.transcript.format] = (formats[c.transcript.format] ?? 0) + 1;
   }
-  return { terminal_run: cases.length, transcripts_not_run: notRun };
+  return { runs, transcript_formats: formats };
 }
 
-function pct(r: Ratio): string {
-  return r.value === null ? "n/a" : `${r.value.toFixed(2)} (${r.hits}/${r.of})`;
+/** What the report needs of a run (an `EvalRun`). */
+export interface ReportInput {
+  readonly results: readonly CaseResult[];
+  readonly metrics: Metrics;
+  readonly by_form: Readonly<Record<EvalForm, Metrics | null>>;
+  readonly forms: FormsNote;
+}
+
+function pct(r: Ratio | undefined, none = "n/a"): string {
+  return r === undefined || r.value === null ? none : `${r.value.toFixed(2)} (${r.hits}/${r.of})`;
 }
 
 function pad(text: string, width: number): string {
@@ -57,25 +72,16 @@ function matrix(title: string, confusion: Confusion): string[] {
   return lines;
 }
 
-/**
- * The text report: one line per case, the confusion matrices, accuracy per agent kind,
- * calibration, which forms were not run, and as its last line the headline figures.
- */
-export function formatReport(
-  results: readonly CaseResult[],
-  metrics: Metrics,
-  forms: FormsNote,
-): string {
-  const lines: string[] = [];
+function caseLines(results: readonly CaseResult[]): string[] {
   const idWidth = Math.max(4, ...results.map((r) => r.case.id.length)) + 2;
-  lines.push(
+  const lines = [
     pad("case", idWidth) +
       pad("kind", 13) +
       pad("expected", 34) +
       pad("got", 34) +
       pad("conf", 6) +
       "result",
-  );
+  ];
   for (const { case: c, run, failure } of results) {
     const expected = `${c.truth.state}/${c.truth.status}`;
     const got =
@@ -94,21 +100,66 @@ export function formatReport(
         verdict,
     );
     if (failure !== null) lines.push(`  harness: ${failure}`);
+    for (const note of run?.notes ?? []) lines.push(`  harness: ${note}`);
     for (const error of run?.errors ?? []) lines.push(`  monitor error: ${error}`);
   }
+  return lines;
+}
+
+const FORM_TITLES: Readonly<Record<EvalForm, string>> = {
+  terminal: "terminal log (the original layout)",
+  transcript: "session file alone (found by the session sources)",
+  joined: "pane joined with its session file",
+};
+
+function formHeader(form: EvalForm, forms: FormsNote): string {
+  const formats = Object.entries(forms.transcript_formats)
+    .map(([format, n]) => `${n} ${format}`)
+    .join(", ");
+  const detail = form === "transcript" && formats !== "" ? `: ${formats}` : "";
+  return `== ${form}: ${FORM_TITLES[form]}, ${forms.runs[form]} runs${detail} ==`;
+}
+
+function figures(metrics: Metrics): string {
+  return (
+    `state ${pct(metrics.state_acc)}, status ${pct(metrics.status_acc)}, needs a person found ${pct(metrics.needs_human_recall)}, ` +
+    `healthy flagged ${pct(metrics.false_alarm_rate)}, drifting/off-track found ${pct(metrics.drift_recall)}`
+  );
+}
+
+/**
+ * The text report: per form, one line per case; the confusion matrices over all runs; accuracy
+ * per agent kind and form; calibration; each form's figures; and as its last lines each form's
+ * headline and the headline over all runs.
+ */
+export function formatReport(input: ReportInput): string {
+  const { results, metrics, by_form: byForm, forms } = input;
+  const ran = EVAL_FORMS.filter((form) => byForm[form] !== null);
+  const lines: string[] = [];
+  for (const form of ran) {
+    lines.push(formHeader(form, forms));
+    lines.push(...caseLines(results.filter((result) => result.form === form)));
+    lines.push("");
+  }
+  lines.push(...matrix("activity state, all runs", metrics.state_confusion));
   lines.push("");
-  lines.push(...matrix("activity state", metrics.state_confusion));
-  lines.push("");
-  lines.push(...matrix("on-track status", metrics.status_confusion));
-  lines.push("");
-  lines.push("accuracy per agent kind        state            status");
-  for (const kind of EVAL_AGENT_KINDS) {
+  lines.push(...matrix("on-track status, all runs", metrics.status_confusion));
+  for (const [title, key] of [
+    ["state", "state_acc_by_kind"],
+    ["status", "status_acc_by_kind"],
+  ] as const) {
+    lines.push("");
     lines.push(
-      `  ${pad(kind, 28)}${pad(pct(metrics.state_acc_by_kind[kind]), 17)}${pct(metrics.status_acc_by_kind[kind])}`,
+      pad(`${title} accuracy per agent kind`, 32) +
+        [...ran, "all runs"].map((form) => pad(form, 17)).join(""),
     );
+    for (const kind of EVAL_AGENT_KINDS) {
+      const cells = ran.map((form) => pad(pct(byForm[form]?.[key][kind], "-"), 17));
+      lines.push(`  ${pad(kind, 30)}${cells.join("")}${pct(metrics[key][kind], "-")}`);
+    }
   }
   lines.push("");
-  lines.push("calibration (status right, by the confidence it was given with)");
+  lines.push("calibration, all runs (status right, by the confidence it was given with)");
   for (const bucket of metrics.calibration) {
     const range = `${bucket.from.toFixed(1)}–${bucket.to.toFixed(1)}`;
     lines.push(
@@ -119,19 +170,14 @@ export function formatReport(
     );
   }
   lines.push("");
+  for (const form of ran) lines.push(`${pad(`${form}:`, 12)}${figures(byForm[form]!)}`);
+  lines.push(`${pad("all runs:", 12)}${figures(metrics)}`);
   lines.push(
-    `state ${pct(metrics.state_acc)}, status ${pct(metrics.status_acc)}, needs a person found ${pct(metrics.needs_human_recall)}, ` +
-      `healthy flagged ${pct(metrics.false_alarm_rate)}, drifting/off-track found ${pct(metrics.drift_recall)}`,
+    `forms: ${ran.map((form) => `${forms.runs[form]} ${form}`).join(", ")} (${metrics.cases} runs); ` +
+      `the last line is over all of them`,
   );
-  const notRun = Object.entries(forms.transcripts_not_run)
-    .map(([format, n]) => `${n} ${format}`)
-    .join(", ");
-  lines.push(
-    `forms: ${forms.terminal_run} terminal logs run; ` +
-      (notRun === ""
-        ? "no transcript forms in this set"
-        : `not run: ${notRun} (the monitor does not read transcripts yet)`),
-  );
+  for (const form of ran)
+    lines.push(`form=${form} runs=${forms.runs[form]} ${headline(byForm[form]!)}`);
   lines.push(headline(metrics));
   return lines.join("\n");
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -137,6 +137,8 @@ describe("the harness", () => {
     expect(lines.at(-1)).toMatch(
       /^state_acc=\d\.\d\d status_acc=\d\.\d\d needs_human_recall=n\/a false_alarm_rate=1\.00 drift_recall=n\/a$/,
     );
+    // the per-form lines just above it: a case without a transcript runs in the terminal form only
+    expect(lines.at(-2)).toBe(`form=terminal runs=1 ${lines.at(-1)}`);
     expect(out.join("")).toMatch(/planted-miss .*FAIL state status/);
     expect(await evalCommand(["--cases", root, "--floors"], io)).toBe(1);
     expect(err.join("")).toMatch(/false_alarm_rate 1.00 is above its ceiling 0.10/);
@@ -145,6 +147,110 @@ describe("the harness", () => {
     const json = JSON.parse(out.join("")) as { cases: { id: string; pass: boolean }[] };
     expect(json.cases).toEqual([expect.objectContaining({ id: "planted-miss", pass: false })]);
     expect(await evalCommand(["--bogus"], io)).toBe(2);
+    expect(await evalCommand(["--cases", root, "--forms", "terminal,pdf"], io)).toBe(2);
+    expect(err.join("")).toMatch(
+      /invalid --forms pdf: expected some of terminal, transcript, joined/,
+    );
+  });
+});
+
+describe("the transcript forms", () => {
+  const CLAUDE = "claude-five-hour-limit";
+  const CODEX = "codex-usage-limit";
+
+  it("finds a Claude Code transcript and a Codex rollout in a fake home, grows them poll by poll and scores them", async () => {
+    // Two cases of the shipped set, and a copy of one labelled wrongly on purpose.
+    for (const id of [CLAUDE, CODEX])
+      await cp(join(DEFAULT_CASES_DIR, id), join(root, id), { recursive: true });
+    const copy = join(root, "planted-mislabelled");
+    await cp(join(DEFAULT_CASES_DIR, CLAUDE), copy, { recursive: true });
+    const meta = JSON.parse(await readFile(join(copy, "case.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    await writeFile(
+      join(copy, "case.json"),
+      JSON.stringify({
+        ...meta,
+        id: "planted-mislabelled",
+        truth: { state: "exited", status: "drifting", why: "wrong on purpose" },
+      }),
+    );
+    const cases = await loadCases(root);
+    const run = await runEval(cases, { seed: 5, forms: ["transcript", "joined"] });
+    expect(run.results.map((r) => `${r.case.id}/${r.form}`)).toEqual([
+      `${CLAUDE}/transcript`,
+      `${CLAUDE}/joined`,
+      `${CODEX}/transcript`,
+      `${CODEX}/joined`,
+      "planted-mislabelled/transcript",
+      "planted-mislabelled/joined",
+    ]);
+    const sessionOf = (id: string) =>
+      (cases.find((c) => c.id === id)?.transcript?.written_as.match(/([0-9a-f-]{36})\.jsonl$/) ??
+        [])[1];
+    for (const result of run.results) {
+      const { case: c, form, run: r } = result;
+      expect(result.failure, c.id).toBeNull();
+      expect(r?.notes, `${c.id} ${form}`).toEqual([]);
+      expect(r?.errors, `${c.id} ${form}`).toEqual([]);
+      // discovered by the session source (its own id), or the pane joined with the session
+      const program = c.transcript?.format === "codex-rollout" ? "codex" : "claude";
+      expect(r?.instance_id).toBe(form === "transcript" ? `${program}-${sessionOf(c.id)}` : c.id);
+      // the session file grew in more than one cut and was all there at the end
+      const entries = splitLines(c.session ?? Buffer.alloc(0)).length;
+      expect(r?.session_cuts?.reduce((a, b) => a + b, 0)).toBe(entries);
+      expect(r?.session_cuts?.filter((n) => n > 0).length).toBeGreaterThan(1);
+      expect(r?.trajectory.at(-1)?.session_entries).toBe(entries);
+      expect(r?.polls).toBe((r?.cuts.length ?? 0) + 1);
+      // a verdict was stored and is what is scored
+      expect(r?.state).not.toBeNull();
+      expect(r?.trajectory.at(-1)).toMatchObject({ state: r?.state, status: r?.status });
+    }
+    // the same session gives the same verdict; the wrong label makes it a miss
+    const verdict = (id: string, form: string) =>
+      run.results.find((r) => r.case.id === id && r.form === form)?.run;
+    for (const form of ["transcript", "joined"]) {
+      expect(verdict("planted-mislabelled", form)?.state).toBe(verdict(CLAUDE, form)?.state);
+      expect(verdict("planted-mislabelled", form)?.status).toBe(verdict(CLAUDE, form)?.status);
+    }
+    const transcript = run.by_form.transcript;
+    expect(run.by_form.terminal).toBeNull();
+    expect(transcript?.cases).toBe(3);
+    const right = run.results.filter(
+      (r) => r.form === "transcript" && r.run?.state === r.case.truth.state,
+    ).length;
+    expect(transcript?.state_acc.hits).toBe(right);
+    expect(right).toBeLessThan(3); // "exited" is not what the five-hour limit session shows
+    expect(run.metrics.cases).toBe(6);
+    expect(run.forms.transcript_formats).toEqual({ "claude-transcript": 2, "codex-rollout": 1 });
+  });
+
+  it("runs every form a case has, prints each form's line and puts all runs in the headline", async () => {
+    await cp(join(DEFAULT_CASES_DIR, CODEX), join(root, CODEX), { recursive: true });
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: () => {} };
+    expect(await evalCommand(["--cases", root], io)).toBe(0);
+    const lines = out.join("").trimEnd().split("\n");
+    expect(lines.slice(-4, -1).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual([
+      "form=terminal runs=1",
+      "form=transcript runs=1",
+      "form=joined runs=1",
+    ]);
+    expect(lines).toContain(
+      "forms: 1 terminal, 1 transcript, 1 joined (3 runs); the last line is over all of them",
+    );
+    expect(lines.join("\n")).not.toMatch(/not run/);
+    out.length = 0;
+    expect(await evalCommand(["--cases", root, "--json"], io)).toBe(0);
+    const json = JSON.parse(out.join("")) as {
+      metrics: { cases: number };
+      metrics_by_form: Record<string, { cases: number } | null>;
+      cases: { id: string; form: string }[];
+    };
+    expect(json.metrics.cases).toBe(3);
+    expect(json.metrics_by_form.joined?.cases).toBe(1);
+    expect(json.cases.map((c) => c.form)).toEqual(["terminal", "transcript", "joined"]);
   });
 });
 

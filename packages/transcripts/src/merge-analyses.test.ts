@@ -107,6 +107,39 @@ describe("mergeAnalyses", () => {
     expect(mergeAnalyses(terminal, guessed).state).toBe("working");
   });
 
+  it("takes the prompt back on screen over events that only lack a turn end", () => {
+    const answered: AgentEvent[] = [
+      { ...base, type: "user_prompt", text: "Rename the helper" },
+      { ...base, type: "assistant_text", text: "Renamed it in all three files." },
+    ];
+    const events = analyzeEvents(answered, { now, lastOutputAt: recently });
+    expect(events.state).toBe("working");
+    const terminal = analyzeActivity(["• Renamed it in all three files.", "", "› "], {
+      now,
+      lastOutputAt: recently,
+    });
+    expect(terminal.state).toBe("idle");
+    const merged = mergeAnalyses(terminal, events);
+    expect(merged.state).toBe("idle");
+    expect(merged.state_reason).toBe("screen: the prompt is back and no call is running");
+    // a call still running is not overruled by a prompt on screen
+    const running = analyzeEvents(pendingBash, { now, lastOutputAt: recently });
+    expect(mergeAnalyses(terminal, running).state).toBe("working");
+  });
+
+  it("takes a usage limit shown on screen even when the events of the same read are new", () => {
+    const events = analyzeEvents(
+      [{ ...base, type: "assistant_text", text: "Let me run the migration." }],
+      { now, lastOutputAt: recently },
+    );
+    const terminal = analyzeActivity(
+      ["⏺ Let me run the migration.", "  ⎿  5-hour limit reached ∙ resets 3pm"],
+      { now, lastOutputAt: recently },
+    );
+    expect(terminal.state).toBe("rate_limited");
+    expect(mergeAnalyses(terminal, events).state).toBe("rate_limited");
+  });
+
   it("returns whichever analysis exists when the other does not", () => {
     const terminal = analyzeActivity(["$ ls"], { now, lastOutputAt: null });
     const events = analyzeEvents(pendingBash, { now, lastOutputAt: null });

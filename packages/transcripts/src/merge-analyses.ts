@@ -22,13 +22,27 @@ function mergedState(
     terminal.new_output_lines > 0
   )
     return screen("the permission dialog is gone");
+  // What only a screen shows, shown now: a question or dialog waiting, a usage limit. The events
+  // of the same moment say at most that a call has no result yet, or that no turn end came.
   if (
-    terminal.state === ActivityState.RATE_LIMITED &&
-    events.state !== ActivityState.RATE_LIMITED &&
-    !events.pending_tool &&
-    events.new_output_lines === 0
+    (terminal.state === ActivityState.WAITING_INPUT ||
+      terminal.state === ActivityState.RATE_LIMITED) &&
+    events.state !== ActivityState.WAITING_PERMISSION &&
+    events.state !== ActivityState.WAITING_INPUT &&
+    events.state !== ActivityState.RATE_LIMITED
   )
-    return screen("a usage limit is shown");
+    return screen(
+      terminal.state === ActivityState.RATE_LIMITED
+        ? "a usage limit is shown"
+        : "a question waits on screen",
+    );
+  // The prompt is back on screen, and no event shows a call still running: the turn is over.
+  if (
+    terminal.state === ActivityState.IDLE &&
+    events.state === ActivityState.WORKING &&
+    !events.pending_tool
+  )
+    return screen("the prompt is back and no call is running");
   if (!KNOWN(events.state) && KNOWN(terminal.state)) return screen("no event says");
   if (events.state_reason.startsWith("quiet:") && KNOWN(terminal.state))
     return screen("the events only show the agent quiet");
@@ -40,8 +54,9 @@ function mergedState(
  * say (`analyzeEvents`). Events are the truth for tools, files, commands, tests, errors, loops,
  * edits, waiting and usage; the terminal fills in what events cannot say: the output preview when
  * events give none, a permission dialog on screen while an event shows a tool call pending, the
- * program's end, a usage limit shown with no event about it, the state when events only show
- * silence, and the end of a permission request once the screen has moved on. With only one of the
+ * program's end, a question or a usage limit on screen that no event says, the prompt back on
+ * screen when no event shows a call running, the state when events only show silence, and the end
+ * of a permission request once the screen has moved on. With only one of the
  * two, that one is returned unchanged. The result carries both analyses' carries, so it can be
  * passed as `previous` to both `analyzeActivity` and `analyzeEvents`.
  *
