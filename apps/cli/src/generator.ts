@@ -22,9 +22,11 @@ export interface Judges {
  * the offline ones as they come.
  */
 export function createJudges(context: CommandContext, options: { offline: boolean }): Judges {
+  const stallSeconds = context.config.stall_seconds;
   const generator = new SummaryGenerator({
     provider: new HeuristicProvider(),
     logger: context.logger,
+    stallSeconds,
   });
   const useModel = !options.offline && (context.io.env.ANTHROPIC_API_KEY ?? "") !== "";
   if (!useModel) {
@@ -34,7 +36,7 @@ export function createJudges(context: CommandContext, options: { offline: boolea
   const provider = new GuardedProvider(
     new AnthropicProvider({ model: context.config.model, logger: context.logger }),
   );
-  const modelGenerator = new SummaryGenerator({ provider, logger: context.logger });
+  const modelGenerator = new SummaryGenerator({ provider, logger: context.logger, stallSeconds });
   context.logger.info(
     { provider: provider.name, model: context.config.model },
     `judging offline at once, and with ${context.config.model} beside the cycle`,

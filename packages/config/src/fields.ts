@@ -67,6 +67,11 @@ export interface MonitoringConfig {
   readonly catch_up_bytes: number;
   /** How many of its last lines a log met with a long history is read from. */
   readonly catch_up_lines: number;
+  /**
+   * Seconds an agent may show it is busy (a spinner, a running tool) without any output before it
+   * is judged stalled, which blocks it.
+   */
+  readonly stall_seconds: number;
 }
 
 /** The seed's defaults. */
@@ -91,6 +96,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
   notify_turn_end: false,
   catch_up_bytes: 262_144,
   catch_up_lines: 200,
+  stall_seconds: 300,
 });
 
 /** Every field's kind, environment variable and description. */
@@ -198,6 +204,12 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     kind: "positive-integer",
     env: "AGENTWATCH_CATCH_UP_LINES",
     description: "how many last lines of a long log first met are read",
+  },
+  stall_seconds: {
+    kind: "positive-integer",
+    env: "AGENTWATCH_STALL_SECONDS",
+    description: "seconds an agent may look busy without output before it is judged stalled (blocked)",
+    max: { value: MAX_TIMER_SECONDS, why: "the longest a timer can wait" },
   },
 });
 

@@ -59,6 +59,7 @@ describe("defaults", () => {
       notify_turn_end: false,
       catch_up_bytes: 262_144,
       catch_up_lines: 200,
+      stall_seconds: 300,
     });
     expect(await loadConfig()).toEqual(DEFAULT_CONFIG);
   });

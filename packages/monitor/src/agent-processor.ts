@@ -89,6 +89,8 @@ export interface ProcessorDeps {
   readonly maxReadsPerCycle: number;
   /** Real milliseconds one agent may spend reading pages in one cycle before the rest waits. */
   readonly readBudgetMs: number;
+  /** An agent busy and silent this long is summarized again (stalled). */
+  readonly stallMs: number;
   /** A stream first met with more bytes than this is read from its last `catchUpLines` lines. */
   readonly catchUpBytes: number;
   readonly catchUpLines: number;
@@ -356,6 +358,33 @@ export class AgentProcessor {
   }
 
   /**
+   * An agent busy on screen at its last summary, and silent since for `stallMs`: summarized again
+   * without new lines (the generator marks it stalled, which blocks it; no model call), once, so a
+   * silent agent is judged too. Null when it is not stalled, or was already told stalled.
+   */
+  async #stallCheck(record: AgentRecord, work: CycleWork): Promise<MonitoredSummary | null> {
+    const last = record.lastSummary;
+    const since = record.lastOutputAt;
+    if (last === null || since === null || summaryActivityState(last) !== "working") return null;
+    if (last.on_track_status === "blocked" || work.now - since.getTime() < this.#d.stallMs) {
+      return null;
+    }
+    const generated = await stage("summarize", () =>
+      this.#d.generator.generateSummary(record.info.instance_id, [], {
+        instance_name: record.info.instance_name,
+        role: record.info.role,
+        assigned_task: last.assigned_task,
+        parent_instance_id: record.info.parent_instance_id,
+        previous_summary: last,
+        last_output_at: since,
+        activity: record.analysis as ActivityAnalysis | undefined,
+      }),
+    );
+    if (generated.on_track_status !== "blocked") return null; // the generator does not see a stall
+    return { ...last, ...generated, activity_state: "working" };
+  }
+
+  /**
    * Reads every page one stream of the agent has waiting (while the agent's read budget lasts: at
    * most `maxReadsPerCycle` pages and `readBudgetMs`, counted from `started`). Resolves to the
    * error of a first read that failed.
@@ -489,7 +518,8 @@ export class AgentProcessor {
     const renewed = reads.some((read) => read.rotated || read.truncated);
     // analysis only when something happened: new lines, a new file, the agent coming back
     if (newLines === 0 && parsed.events.length === 0 && !revived && !renewed) {
-      return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq };
+      const stall = await this.#stallCheck(record, work);
+      return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq, summary: stall };
     }
     const now = new Date(work.now);
     // Output met for the first time was written when its file was last written, not now.
@@ -505,7 +535,12 @@ export class AgentProcessor {
       terminal.length > 0 &&
       (lines.length > 0 || revived || renewed || record.analysis === undefined)
         ? await stage("analyze", () =>
-            this.#d.analyze(lines, { now, lastOutputAt, previous: record.analysis }),
+            this.#d.analyze(lines, {
+              now,
+              lastOutputAt,
+              previous: record.analysis,
+              stallSeconds: this.#d.stallMs / 1000,
+            }),
           )
         : undefined;
     const structured = this.#d.structured;

@@ -201,6 +201,7 @@ export class MonitoringService {
       clock: this.#clock,
       errorBackoffSeconds: this.#settings.error_backoff_seconds,
       exitedGraceMs: this.#settings.exited_grace_seconds * 1000,
+      stallMs: this.#settings.stall_seconds * 1000,
       catchUpBytes: this.#settings.catch_up_bytes,
       catchUpLines: this.#settings.catch_up_lines,
       maxReadsPerCycle: parts.maxReadsPerCycle ?? DEFAULT_MAX_READS,

@@ -20,6 +20,8 @@ export interface AnalyzeContext {
   readonly lastOutputAt: Date | null;
   /** This agent's previous analysis (the one of its last committed read), if any. */
   readonly previous?: ActivityAnalysisLike | null | undefined;
+  /** Seconds an agent may look busy without output before it is stalled (`stall_seconds`). */
+  readonly stallSeconds?: number | undefined;
 }
 
 /** `analyzeActivity` from `@agentwatch/activity`, or any function of the same shape. */

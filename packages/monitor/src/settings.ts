@@ -6,13 +6,15 @@ export type MonitorSettings = Pick<
   MonitoringConfig,
   "poll_interval_seconds" | "error_backoff_seconds" | "agent_concurrency" | "exited_grace_seconds"
 > &
-  Partial<Pick<MonitoringConfig, "catch_up_bytes" | "catch_up_lines">>;
+  Partial<Pick<MonitoringConfig, "catch_up_bytes" | "catch_up_lines" | "stall_seconds">>;
 
 /** The settings with every default applied. */
 export type CheckedSettings = Required<MonitorSettings>;
 
 /** A log first met with more bytes than this is read from its last lines, by default. */
 export const DEFAULT_CATCH_UP_BYTES = 262_144;
+/** Seconds an agent may be busy and silent before it is summarized again as stalled, by default. */
+export const DEFAULT_STALL_SECONDS = 300;
 /** How many last lines such a log is read from, by default. */
 export const DEFAULT_CATCH_UP_LINES = 200;
 
@@ -73,7 +75,10 @@ export function checkSettings(config: MonitorSettings): CheckedSettings {
     (n) => Number.isSafeInteger(n) && n > 0,
     "a positive integer",
   );
+  const stall = config.stall_seconds ?? DEFAULT_STALL_SECONDS;
+  check("stall_seconds", stall, (n) => Number.isFinite(n) && n > 0, "a positive number of seconds");
   return {
+    stall_seconds: stall,
     catch_up_bytes: catchUpBytes,
     catch_up_lines: catchUpLines,
     poll_interval_seconds: config.poll_interval_seconds,

@@ -174,3 +174,32 @@ describe("first sight of a log", () => {
     expect(summary.idle_duration_seconds).toBeGreaterThanOrEqual(2 * 3600 - 1);
   });
 });
+
+describe("a silent agent", () => {
+  it("busy on screen and silent for stall_seconds is summarized again, stalled and blocked", async () => {
+    ws.addAgent("s", { assigned_task: "Migrate the billing tables" });
+    ws.append("s", "⏺ Bash(npm run migrate)", "✻ Migrating… (12s · esc to interrupt)");
+    const clock = new FakeClock();
+    const generator = new SummaryGenerator({ clock: clock.clock, stallSeconds: 300 });
+    const h = await harness(
+      ws,
+      { stall_seconds: 300 },
+      { clock, analyze: analyzeActivity, generator },
+    );
+    await h.service.runOnce();
+    const first = (await h.store.getLatest("s")) as MonitoredSummary;
+    expect(first.activity_state).toBe("working");
+    expect(first.on_track_status).not.toBe("blocked");
+    clock.advance(120_000);
+    await h.service.runOnce(); // quiet, not yet stalled: nothing new stored
+    expect(h.of("summary")).toHaveLength(1);
+    clock.advance(200_000);
+    await h.service.runOnce();
+    const stalled = (await h.store.getLatest("s")) as MonitoredSummary;
+    expect(stalled.on_track_status).toBe("blocked");
+    expect(stalled.drift_reasons.join(" ")).toMatch(/stalled/);
+    clock.advance(12_000);
+    await h.service.runOnce(); // told once
+    expect(h.of("summary")).toHaveLength(2);
+  });
+});
