@@ -146,6 +146,15 @@ describe("the harness", () => {
     expect(await evalCommand(["--cases", root, "--json"], io)).toBe(0);
     const json = JSON.parse(out.join("")) as { cases: { id: string; pass: boolean }[] };
     expect(json.cases).toEqual([expect.objectContaining({ id: "planted-miss", pass: false })]);
+    // --floor holds only the figures it names (and, with --floors, replaces theirs)
+    err.length = 0;
+    expect(await evalCommand(["--cases", root, "--floor", "false_alarm_rate=1"], io)).toBe(0);
+    expect(await evalCommand(["--cases", root, "--floor", "status_acc=0.5"], io)).toBe(1);
+    expect(err.join("")).toMatch(/status_acc 0.00 is below its floor 0.50/);
+    const relaxed = ["--floor", "false_alarm_rate=1", "--floor", "status_acc=0"];
+    expect(await evalCommand(["--cases", root, "--floors", ...relaxed], io)).toBe(0);
+    expect(await evalCommand(["--cases", root, "--floor", "drift=0.5"], io)).toBe(2);
+    expect(err.join("")).toMatch(/invalid --floor drift=0.5: expected NAME=VALUE/);
     expect(await evalCommand(["--bogus"], io)).toBe(2);
     expect(await evalCommand(["--cases", root, "--forms", "terminal,pdf"], io)).toBe(2);
     expect(err.join("")).toMatch(
