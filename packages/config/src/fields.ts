@@ -208,7 +208,8 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
   stall_seconds: {
     kind: "positive-integer",
     env: "AGENTWATCH_STALL_SECONDS",
-    description: "seconds an agent may look busy without output before it is judged stalled (blocked)",
+    description:
+      "seconds an agent may look busy without output before it is judged stalled (blocked)",
     max: { value: MAX_TIMER_SECONDS, why: "the longest a timer can wait" },
   },
 });
