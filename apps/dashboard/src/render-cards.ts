@@ -115,7 +115,11 @@ function fill(parts: CardParts, card: CardView, nowMs: number): void {
   setText(parts.state, activityLabel(card.activityState) || "—");
   setText(parts.tool, card.lastTool ?? "—");
   setText(parts.tools, card.recentTools.length > 0 ? card.recentTools.join(", ") : "—");
-  setText(parts.cost, card.costUsd === null ? "—" : formatCost(card.costUsd));
+  // Only agents with a transcript have a cost: the row is not shown for the others.
+  setText(parts.cost, card.costUsd === null ? "" : formatCost(card.costUsd));
+  parts.cost.hidden = card.costUsd === null;
+  const label = parts.cost.previousElementSibling;
+  if (label instanceof HTMLElement) label.hidden = card.costUsd === null;
   parts.drift.replaceChildren(...card.driftReasons.map((reason) => el("li", undefined, reason)));
   parts.drift.hidden = card.driftReasons.length === 0;
   parts.action.hidden = card.recommendedAction === null;

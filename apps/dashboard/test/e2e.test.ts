@@ -101,7 +101,15 @@ describe("the dashboard in Chromium", () => {
     await expect
       .poll(() => card.locator(".prompt").innerText(), { timeout: 20_000 })
       .toContain("git push --force origin main\n");
-    expect((await card.innerText()).split("git push --force origin main")).toHaveLength(2);
+    // The prompt is shown once; the judge also names what approving it would do.
+    expect(
+      (await card.locator(".prompt").innerText()).split("git push --force origin main"),
+    ).toHaveLength(2);
+    expect(await card.locator(".drift").innerText()).toContain(
+      "force-pushes the default branch: `git push --force origin main`",
+    );
+    expect((await card.innerText()).split("git push --force origin main")).toHaveLength(3);
+    expect(await card.locator(".cost").isHidden()).toBe(true);
     expect(await card.evaluate((e) => e.classList.contains("attention"))).toBe(true);
     // Both waiting agents are at the top, by name.
     const order = await page
