@@ -1,6 +1,7 @@
 import type { ModelJudgeLike } from "@agentwatch/monitor";
 import {
   AnthropicProvider,
+  type GeneratorStats,
   GuardedProvider,
   HeuristicProvider,
   SummaryGenerator,
@@ -13,6 +14,8 @@ export interface Judges {
   readonly generator: SummaryGenerator;
   /** The model beside the cycle, when ANTHROPIC_API_KEY is set and `--offline` is not given. */
   readonly model: ModelJudgeLike | undefined;
+  /** The counters of the generator that calls a model (the offline one when there is none). */
+  readonly stats: () => GeneratorStats;
 }
 
 /**
@@ -31,7 +34,7 @@ export function createJudges(context: CommandContext, options: { offline: boolea
   const useModel = !options.offline && (context.io.env.ANTHROPIC_API_KEY ?? "") !== "";
   if (!useModel) {
     context.logger.info({ provider: "heuristic" }, "judging offline with the heuristic provider");
-    return { generator, model: undefined };
+    return { generator, model: undefined, stats: () => generator.stats };
   }
   const provider = new GuardedProvider(
     new AnthropicProvider({ model: context.config.model, logger: context.logger }),
@@ -43,6 +46,7 @@ export function createJudges(context: CommandContext, options: { offline: boolea
   );
   return {
     generator,
+    stats: () => modelGenerator.stats,
     model: {
       name: provider.name,
       generateSummary: (id, lines, agentContext) =>

@@ -143,6 +143,7 @@ export class AgentwatchServer {
       connections: this.#connections,
       otlp: this.#otlp,
       exportStats: options.exportStats,
+      notifyStats: options.notifyStats,
     };
     const { headersTimeoutMs, requestTimeoutMs } = this.#limits;
     const httpOptions = {

@@ -5,6 +5,8 @@ export {
   type GeneratorStatsReader,
   type HostLookup,
   type ExportStatsReader,
+  type NotifyStatsReader,
+  type NotifyTargetCounts,
   type ServerConfig,
   type ServerLimits,
   type ServerOptions,

@@ -5,6 +5,8 @@ import type { ConnectionGuard } from "./connection-guard.js";
 import type {
   ExportStatsReader,
   GeneratorStatsReader,
+  NotifyStatsReader,
+  NotifyTargetCounts,
   SummaryReader,
   SummarySource,
 } from "./options.js";
@@ -44,6 +46,8 @@ export interface MetricsInput {
   readonly otlp?: OtlpCounters | undefined;
   /** This process's OTLP exporter counters. */
   readonly exportStats?: ExportStatsReader | undefined;
+  /** The notifier's counters. */
+  readonly notifyStats?: NotifyStatsReader | undefined;
 }
 
 /** Escapes a label value of the Prometheus text format. */
@@ -166,6 +170,35 @@ function otlpMetrics(out: Exposition, input: MetricsInput): void {
       ],
     );
   }
+}
+
+function notifyMetrics(out: Exposition, input: MetricsInput): void {
+  const stats = input.notifyStats?.();
+  if (stats === null || stats === undefined) return;
+  const by = (pick: (t: NotifyTargetCounts) => number) =>
+    stats.targets.map((t) => [{ target: t.target, kind: t.kind }, pick(t)] as const);
+  out.metric(
+    "agentwatch_notifications_total",
+    "counter",
+    "Notifications per target, by result (dropped: the oldest of a full queue, or unsent at close).",
+    stats.targets.flatMap((t) => [
+      [{ target: t.target, kind: t.kind, result: "sent" }, t.sent] as const,
+      [{ target: t.target, kind: t.kind, result: "failed" }, t.failed] as const,
+      [{ target: t.target, kind: t.kind, result: "dropped" }, t.dropped] as const,
+    ]),
+  );
+  out.metric(
+    "agentwatch_notification_retries_total",
+    "counter",
+    "Deliveries tried again after a failure that a retry may fix.",
+    by((t) => t.retried),
+  );
+  out.metric(
+    "agentwatch_notifications_queued",
+    "gauge",
+    "Notifications waiting to be delivered, per target.",
+    by((t) => t.queued),
+  );
 }
 
 /** The Prometheus text exposition (format 0.0.4) of the server and the monitor it streams. */
@@ -292,6 +325,7 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
     Object.entries(connections.clientErrors).map(([reason, n]) => [{ reason }, n]),
   );
   otlpMetrics(out, input);
+  notifyMetrics(out, input);
   const memory = process.memoryUsage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident set size in bytes.", [
     [{}, memory.rss],

@@ -115,7 +115,24 @@ export interface ServerOptions {
   readonly otlpReceiver?: OtlpReceiverOptions | undefined;
   /** This process's OTLP exporter counters, for `/metrics`. */
   readonly exportStats?: ExportStatsReader | undefined;
+  /** The notifier's deliveries per target (`@agentwatch/notify`), for `/metrics`. */
+  readonly notifyStats?: NotifyStatsReader | undefined;
 }
+
+/** One notification target's delivery counters, as `@agentwatch/notify`'s `stats()` gives them. */
+export interface NotifyTargetCounts {
+  /** The target as shown (a URL only up to its host). */
+  readonly target: string;
+  readonly kind: string;
+  readonly sent: number;
+  readonly failed: number;
+  readonly dropped: number;
+  readonly retried: number;
+  readonly queued: number;
+}
+
+/** Reads the notifier's counters now; null when there is no notifier. */
+export type NotifyStatsReader = () => { readonly targets: readonly NotifyTargetCounts[] } | null;
 
 /** The default limits (`staleAfterMs` is computed from the poll interval when not given). */
 export const DEFAULT_LIMITS: Omit<ServerLimits, "staleAfterMs"> = Object.freeze({

@@ -10,6 +10,7 @@ import { SUMMARIES_PATH } from "./messages.js";
 import { renderMetrics } from "./metrics.js";
 import type {
   ExportStatsReader,
+  NotifyStatsReader,
   GeneratorStatsReader,
   SummaryReader,
   SummarySource,
@@ -40,6 +41,7 @@ export interface RouteContext {
   readonly otlp: OtlpContext | undefined;
   /** The OTLP exporter's counters, when this process exports. */
   readonly exportStats: ExportStatsReader | undefined;
+  readonly notifyStats?: NotifyStatsReader | undefined;
 }
 
 /**
@@ -104,6 +106,7 @@ export async function routeRequest(
       remote,
       otlp: context.otlp?.counters,
       exportStats: context.exportStats,
+      notifyStats: context.notifyStats,
     });
     return sendText(request, response, 200, "text/plain; version=0.0.4; charset=utf-8", text, {
       "Cache-Control": "no-store",

@@ -238,6 +238,32 @@ describe("/metrics", () => {
     const text = (await http(url, "/metrics")).body;
     expect(text.split("\n")).toContain("agentwatch_model_calls_total 5");
     expect(text).not.toContain("agentwatch_tokens_total");
+    expect(text).not.toContain("agentwatch_notifications_total");
+  });
+
+  it("counts the notifier's deliveries per target, by result", async () => {
+    const target = {
+      target: "webhook=https://hooks.example.com/…",
+      kind: "webhook",
+      sent: 4,
+      failed: 1,
+      dropped: 2,
+      retried: 3,
+      queued: 1,
+    };
+    const { url } = await harness.start({ notifyStats: () => ({ targets: [target] }) });
+    const lines = (await http(url, "/metrics")).body.split("\n");
+    const labels = 'target="webhook=https://hooks.example.com/…",kind="webhook"';
+    for (const expected of [
+      "# TYPE agentwatch_notifications_total counter",
+      `agentwatch_notifications_total{${labels},result="sent"} 4`,
+      `agentwatch_notifications_total{${labels},result="failed"} 1`,
+      `agentwatch_notifications_total{${labels},result="dropped"} 2`,
+      `agentwatch_notification_retries_total{${labels}} 3`,
+      `agentwatch_notifications_queued{${labels}} 1`,
+    ]) {
+      expect(lines).toContain(expected);
+    }
   });
 });
 

@@ -34,9 +34,9 @@ export async function serveCommand(
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
-  const { service, generator, tmux } = await buildService(prepared, flags, { tracker });
+  const { service, judgeStats, tmux } = await buildService(prepared, flags, { tracker });
   notifications.attach(service);
-  const otel = startExport(context, service, flags, () => generator.stats);
+  const otel = startExport(context, service, flags, judgeStats);
   const store = new SummaryStore(context.config.summary_dir, { logger: context.logger });
   const server = createServer({
     service,
@@ -44,10 +44,12 @@ export async function serveCommand(
     config: context.config,
     logger: context.logger,
     dashboardDir: flags.dashboardDir ?? bundledDashboardDir(),
-    generatorStats: () => generator.stats,
+    // model calls, tokens and cost: the model's beside the cycle when there is one
+    generatorStats: judgeStats,
     positions: tracker,
     otlpReceiver: receiverFrom(flags),
     exportStats: () => otel?.stats,
+    notifyStats: () => notifications.stats(),
   });
   let url: string;
   try {

@@ -5,7 +5,7 @@ import {
   type MonitoringServiceOverrides,
   createMonitoringService,
 } from "@agentwatch/monitor";
-import type { SummaryGenerator } from "@agentwatch/summarizer";
+import type { GeneratorStats, SummaryGenerator } from "@agentwatch/summarizer";
 import type { TmuxSource } from "@agentwatch/tmux";
 import { colors, fitWidth, oneLine } from "@agentwatch/term-ui";
 import { type CommandContext, print } from "../context.js";
@@ -86,10 +86,14 @@ export async function buildService(
   generator: SummaryGenerator;
   /** The model beside the cycle, when one is configured. */
   model: ModelJudgeLike | undefined;
+  /** Model calls, tokens and cost so far (of the model beside the cycle, when there is one). */
+  judgeStats: () => GeneratorStats;
   tmux: TmuxSource | undefined;
 }> {
   const { context } = prepared;
-  const { generator, model } = createJudges(context, { offline: flags.offline });
+  const { generator, model, stats: judgeStats } = createJudges(context, {
+    offline: flags.offline,
+  });
   const { source, tmux } = buildSource(prepared.flags, context, prepared.sessions);
   const config =
     flags.fromStart === true
@@ -108,7 +112,7 @@ export async function buildService(
       logger: context.logger,
     });
     sayModelAvailability(service, context);
-    return { service, generator, model, tmux };
+    return { service, generator, model, judgeStats, tmux };
   } catch (error) {
     throw new CliError(`cannot start monitoring: ${(error as Error).message}`, 1, { cause: error });
   }
@@ -269,8 +273,8 @@ export async function watchCommand(base: CommandContext, flags: WatchFlags): Pro
   const notifications = await createNotifications(base, flags);
   const prepared = await prepare(base, flags, { once: flags.once });
   const { context } = prepared;
-  const { service, tmux, generator } = await buildService(prepared, flags);
-  const otel = startExport(context, service, flags, () => generator.stats);
+  const { service, tmux, judgeStats } = await buildService(prepared, flags);
+  const otel = startExport(context, service, flags, judgeStats);
   const where = describeWhere(prepared.flags, context.config, context.io, prepared.sessions);
   const view = attachView(service, context, flags, where);
   notifications.attach(service);
