@@ -1,4 +1,4 @@
-import type { AgentInfo, AgentSource } from "../agent-source.js";
+import type { AgentInfo, AgentSource, SourceContext } from "../agent-source.js";
 import { MonitorError, SourceError } from "../errors.js";
 
 /** `error` as a MonitorError naming the source, unless it already is one. */
@@ -11,6 +11,25 @@ export function sourceFailure(source: AgentSource, error: unknown): MonitorError
     source.name,
     { cause: error },
   );
+}
+
+/**
+ * What `source` lists now; when it throws, the error is reported and the list it gave last (kept
+ * in `previous`) stands.
+ */
+export async function listKeeping(
+  source: AgentSource,
+  context: SourceContext,
+  previous: Map<AgentSource, AgentInfo[]>,
+): Promise<AgentInfo[]> {
+  try {
+    const agents = await source.list(context);
+    previous.set(source, agents);
+    return agents;
+  } catch (error) {
+    context.report(sourceFailure(source, error));
+    return previous.get(source) ?? [];
+  }
 }
 
 /**
@@ -27,16 +46,7 @@ export function combineSources(...sources: AgentSource[]): AgentSource {
     name: sources.map((source) => source.name).join("+") || "none",
     async list(context) {
       const lists = await Promise.all(
-        sources.map(async (source) => {
-          try {
-            const agents = await source.list(context);
-            previous.set(source, agents);
-            return agents;
-          } catch (error) {
-            context.report(sourceFailure(source, error));
-            return previous.get(source) ?? [];
-          }
-        }),
+        sources.map((source) => listKeeping(source, context, previous)),
       );
       const merged = new Map<string, AgentInfo>();
       for (const list of lists) {

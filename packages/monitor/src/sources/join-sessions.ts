@@ -1,21 +1,6 @@
-import type { AgentInfo, AgentSource, SourceContext } from "../agent-source.js";
-import { sourceFailure } from "./combine-sources.js";
+import type { AgentInfo, AgentSource } from "../agent-source.js";
+import { listKeeping } from "./combine-sources.js";
 import type { SessionSource } from "./session-sources.js";
-
-async function listKeeping(
-  source: AgentSource,
-  context: SourceContext,
-  previous: Map<AgentSource, AgentInfo[]>,
-): Promise<AgentInfo[]> {
-  try {
-    const agents = await source.list(context);
-    previous.set(source, agents);
-    return agents;
-  } catch (error) {
-    context.report(sourceFailure(source, error));
-    return previous.get(source) ?? [];
-  }
-}
 
 const writtenAt = (agent: AgentInfo): number => agent.join?.written_at ?? 0;
 
