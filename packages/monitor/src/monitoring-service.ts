@@ -40,6 +40,19 @@ const STORE_CONCURRENCY = 32;
 const COMMIT_BATCH = 64;
 /** Pages of one agent read in one cycle at most, by default. */
 const DEFAULT_MAX_READS = 50;
+/** A quick look waits for an agent's writes to pause this long (real milliseconds)… */
+const QUICK_QUIET_MS = 400;
+/** …but not longer than this after the first write of a run that does not pause. */
+const QUICK_MAX_WAIT_MS = 1_000;
+
+/** An agent's quick look: when its run of writes began, the look waiting, one running. */
+interface QuickState {
+  firstAt: number;
+  timer: NodeJS.Timeout | undefined;
+  running: boolean;
+  /** Written to while its look ran: another look follows. */
+  again: boolean;
+}
 /** When a quick look found a line held back (no newline yet), how long until it looks again. */
 const QUICK_HELD_RETRY_MS = 1_100;
 
@@ -143,7 +156,7 @@ export class MonitoringService {
   /** Watched file → the agents reading it. */
   #byPath = new Map<string, AgentRecord[]>();
   /** Agents with a quick look queued or running, and whether another was asked for meanwhile. */
-  readonly #quick = new Map<AgentRecord, { again: boolean }>();
+  readonly #quick = new Map<AgentRecord, QuickState>();
   #hookTurn: Promise<unknown> = Promise.resolve();
   readonly #sleepAbort = new AbortController();
   readonly #cancel = new AbortController();
@@ -285,32 +298,58 @@ export class MonitoringService {
   }
 
   /**
-   * One quick look at `record` in its turn (after its cycle step, if one runs); asked again while
-   * one is queued or running, one more follows it, not one per write. A line held back (written
-   * without its newline yet) is looked at again once the file has been quiet long enough.
+   * A quick look at `record`, in its turn (after its cycle step, if one runs), once its writes
+   * pause for {@link QUICK_QUIET_MS}, or {@link QUICK_MAX_WAIT_MS} after the first of a run of
+   * writes that does not pause: an agent that stops at a prompt is looked at a moment later, and
+   * one that streams output is looked at a few times a second at most, not once per write. A line
+   * held back (written without its newline yet) is looked at again once the file has been quiet
+   * long enough for the reader to give it.
    */
   #quickLook(record: AgentRecord): void {
-    const pending = this.#quick.get(record);
-    if (pending !== undefined) {
-      pending.again = true;
+    const now = Date.now();
+    let state = this.#quick.get(record);
+    if (state === undefined) {
+      state = { firstAt: now, timer: undefined, running: false, again: false };
+      this.#quick.set(record, state);
+    }
+    if (state.running) {
+      state.again = true;
       return;
     }
-    const state = { again: false };
-    this.#quick.set(record, state);
+    this.#arm(record, state, Math.min(now + QUICK_QUIET_MS, state.firstAt + QUICK_MAX_WAIT_MS));
+  }
+
+  #arm(record: AgentRecord, state: QuickState, due: number): void {
+    clearTimeout(state.timer);
+    if (this.#stopping !== undefined) return;
+    state.timer = setTimeout(() => this.#look(record, state), Math.max(0, due - Date.now()));
+    state.timer.unref();
+  }
+
+  #look(record: AgentRecord, state: QuickState): void {
+    state.timer = undefined;
+    state.running = true;
+    state.again = false;
+    let held = false;
     const run = async (): Promise<void> => {
-      for (;;) {
-        state.again = false;
-        const held = await this.#processor.quickLook(record, this.#clock());
-        if (held && !state.again && this.#stopping === undefined) {
-          await this.#timer.sleep(QUICK_HELD_RETRY_MS, this.#sleepAbort.signal);
-          if (this.#stopping === undefined) state.again = true;
-        }
-        if (!state.again || this.#stopping !== undefined) return;
+      if (this.#stopping === undefined) {
+        held = await this.#processor.quickLook(record, this.#clock());
       }
     };
     const turn = record.turn.then(run, run);
     record.turn = turn.catch(() => {});
-    void turn.finally(() => this.#quick.delete(record));
+    void turn.finally(() => {
+      state.running = false;
+      const now = Date.now();
+      if (this.#stopping !== undefined || (!state.again && !held)) {
+        this.#quick.delete(record);
+      } else if (state.again) {
+        state.firstAt = now;
+        this.#arm(record, state, now + QUICK_QUIET_MS);
+      } else {
+        this.#arm(record, state, now + QUICK_HELD_RETRY_MS);
+      }
+    });
   }
 
   /** What the watcher watches: every stream of every agent, and the hooks file. */
@@ -374,6 +413,7 @@ export class MonitoringService {
   async #stop(timeoutMs: number): Promise<StopResult> {
     this.#sleepAbort.abort();
     this.#watcher?.close();
+    for (const state of this.#quick.values()) clearTimeout(state.timer);
     const done = Promise.all([this.#chain, this.#loop]).then(() => true);
     const timer = new AbortController();
     const timeout = realTimeout(Math.max(0, timeoutMs), false, { signal: timer.signal }).catch(

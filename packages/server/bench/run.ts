@@ -1,11 +1,11 @@
 /**
- * `pnpm bench` of the server: the WebSocket load test, then the OTLP receiver benchmark, each in
- * its own process, with the same flags (`--quick` …).
+ * `pnpm bench` of the server: the WebSocket load test, the OTLP receiver benchmark, then the
+ * wake-up latency benchmark, each in its own process, with the same flags (`--quick` …).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-for (const script of ["load.bench.ts", "otlp-receiver.bench.ts"]) {
+for (const script of ["load.bench.ts", "otlp-receiver.bench.ts", "wake.bench.ts"]) {
   const run = spawnSync(
     process.execPath,
     [
