@@ -22,6 +22,7 @@ const VALUES: Record<string, string> = {
   "optional-string": "a string; may be empty",
   boolean: "a boolean",
   "string-list": "a list of strings",
+  "price-table": "model ids to USD per million tokens",
 };
 
 /** Escapes what Markdown would otherwise read in a table cell (pipes, tags, emphasis). */

@@ -1,6 +1,21 @@
 /** The kinds of value a configuration field holds. */
 export type FieldKind =
-  "positive-integer" | "port" | "path" | "string" | "optional-string" | "boolean" | "string-list";
+  | "positive-integer"
+  | "port"
+  | "path"
+  | "string"
+  | "optional-string"
+  | "boolean"
+  | "string-list"
+  | "price-table";
+
+/** A model's prices in US dollars per million tokens, as `model_prices` gives them. */
+export interface TokenPrices {
+  readonly input: number;
+  readonly output: number;
+  readonly cache_read: number;
+  readonly cache_creation: number;
+}
 
 /** How one field of `MonitoringConfig` is read and checked. */
 export interface FieldSpec {
@@ -72,6 +87,13 @@ export interface MonitoringConfig {
    * is judged stalled, which blocks it.
    */
   readonly stall_seconds: number;
+  /**
+   * Prices of models in US dollars per million tokens (`input`, `output`, `cache_read`,
+   * `cache_creation`), by model id, over the dated table `@agentwatch/transcripts` ships: to
+   * correct a price or add a model. A dated id (`claude-sonnet-4-5-20250929`) takes the price of the
+   * entry it extends.
+   */
+  readonly model_prices: Readonly<Record<string, TokenPrices>>;
 }
 
 /** The seed's defaults. */
@@ -97,6 +119,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = Object.freeze({
   catch_up_bytes: 262_144,
   catch_up_lines: 200,
   stall_seconds: 300,
+  model_prices: Object.freeze({}) as Readonly<Record<string, TokenPrices>>,
 });
 
 /** Every field's kind, environment variable and description. */
@@ -211,6 +234,12 @@ export const CONFIG_FIELDS: Readonly<Record<keyof MonitoringConfig, FieldSpec>> 
     description:
       "seconds an agent may look busy without output before it is judged stalled (blocked)",
     max: { value: MAX_TIMER_SECONDS, why: "the longest a timer can wait" },
+  },
+  model_prices: {
+    kind: "price-table",
+    env: "AGENTWATCH_MODEL_PRICES",
+    description:
+      'USD per million tokens by model, over the built-in dated table: {"model": {"input": 3, "output": 15, "cache_read": 0.3, "cache_creation": 3.75}} (in the environment as JSON)',
   },
 });
 

@@ -7,5 +7,6 @@ export {
   type FieldKind,
   type FieldSpec,
   type MonitoringConfig,
+  type TokenPrices,
 } from "./fields.js";
 export { ENV_PREFIX, OTHER_VARIABLES, loadConfig, type LoadConfigOptions } from "./load-config.js";

@@ -60,6 +60,7 @@ describe("defaults", () => {
       catch_up_bytes: 262_144,
       catch_up_lines: 200,
       stall_seconds: 300,
+      model_prices: {},
     });
     expect(await loadConfig()).toEqual(DEFAULT_CONFIG);
   });
@@ -317,5 +318,30 @@ describe("notification targets (a list)", () => {
     const error = await rejection(loadConfig({ env: { AGENTWATCH_NOTIFY: '["bell"' } }));
     expect(error.message).toContain("environment variable AGENTWATCH_NOTIFY");
     expect(error.message).toContain('got "[\\"bell\\""');
+  });
+});
+
+describe("model_prices", () => {
+  it("takes prices per model from a config file and the environment, each checked", async () => {
+    const prices = {
+      "claude-sonnet-4-5": { input: 3, output: 15, cache_read: 0.3, cache_creation: 3.75 },
+    };
+    const fromEnv = await loadConfig({
+      env: { AGENTWATCH_MODEL_PRICES: JSON.stringify(prices) },
+    });
+    expect(fromEnv.model_prices).toEqual(prices);
+    expect(Object.isFrozen(fromEnv.model_prices["claude-sonnet-4-5"])).toBe(true);
+    await expect(
+      loadConfig({
+        env: {
+          AGENTWATCH_MODEL_PRICES:
+            '{"gpt-5": {"input": -1, "output": 10, "cache_read": 0, "cache_creation": 0}}',
+        },
+      }),
+    ).rejects.toThrow(/model_prices from .*expected an object of model ids to prices/);
+    await expect(
+      loadConfig({ env: { AGENTWATCH_MODEL_PRICES: '{"gpt-5": {"input": 1}}' } }),
+    ).rejects.toThrow(/model_prices/);
+    expect((await loadConfig({ env: {} })).model_prices).toEqual({});
   });
 });

@@ -34,6 +34,8 @@ const EXPECTED: Record<FieldKind, string> = {
   boolean: 'a boolean (true/false; in the environment "true", "false", "1" or "0")',
   "string-list":
     'a list of non-empty strings (in the environment a JSON array such as ["bell","desktop"], or one string)',
+  "price-table":
+    'an object of model ids to prices in USD per million tokens, such as {"claude-sonnet-4-5": {"input": 3, "output": 15, "cache_read": 0.3, "cache_creation": 3.75}}',
 };
 
 function show(value: unknown): string {
@@ -75,7 +77,46 @@ function fromEnvText(kind: FieldKind, text: string): unknown {
       } catch {
         return text;
       }
+    case "price-table":
+      if (trimmed === "") return {};
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return text;
+      }
   }
+}
+
+/** A copy of a list or an object value that cannot be changed (prices: each model's too). */
+function frozen(value: unknown): unknown {
+  if (Array.isArray(value)) return Object.freeze([...(value as unknown[])]);
+  if (value !== null && typeof value === "object") {
+    return Object.freeze(
+      Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [key, Object.freeze({ ...(inner as object) })]),
+      ),
+    );
+  }
+  return value;
+}
+
+const PRICE_FIELDS = ["input", "output", "cache_read", "cache_creation"] as const;
+
+function isPriceTable(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([model, price]) =>
+      isText(model) &&
+      price !== null &&
+      typeof price === "object" &&
+      Object.keys(price as object).every((key) =>
+        (PRICE_FIELDS as readonly string[]).includes(key),
+      ) &&
+      PRICE_FIELDS.every((field) => {
+        const n = (price as Record<string, unknown>)[field];
+        return typeof n === "number" && Number.isFinite(n) && n >= 0;
+      }),
+  );
 }
 
 function check(
@@ -112,6 +153,8 @@ function isValid(kind: FieldKind, value: unknown): boolean {
       return isText(value);
     case "string-list":
       return Array.isArray(value) && value.every(isText);
+    case "price-table":
+      return isPriceTable(value);
   }
 }
 
@@ -143,7 +186,7 @@ function applyObject(
     if (value === undefined && source.kind === "override") continue;
     if (!isConfigKey(key)) throw unknownKey(key, source, CONFIG_KEYS);
     const checked = check(key, source, value);
-    target[key] = Array.isArray(checked) ? Object.freeze([...(checked as unknown[])]) : checked;
+    target[key] = frozen(checked);
   }
 }
 
@@ -216,7 +259,7 @@ function applyEnv(
       throw unknownKey(variable, source, [...ENV_TO_KEY.keys()]);
     }
     const checked = check(key, source, fromEnvText(CONFIG_FIELDS[key].kind, text), text);
-    config[key] = Array.isArray(checked) ? Object.freeze([...(checked as unknown[])]) : checked;
+    config[key] = frozen(checked);
   }
 }
 

@@ -24,7 +24,7 @@ describe("the README's field table", () => {
       const row = rows.find((line) => line.startsWith(`| \`${name}\` `));
       expect(row, name).toContain(`\`${spec.env}\``);
       const value = DEFAULT_CONFIG[name as keyof typeof DEFAULT_CONFIG];
-      const shown = Array.isArray(value) ? JSON.stringify(value) : String(value);
+      const shown = typeof value === "object" ? JSON.stringify(value) : String(value);
       expect(row, name).toContain(value === "" ? '`""`' : `\`${shown}\``);
     }
   });

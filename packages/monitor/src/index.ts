@@ -38,7 +38,12 @@ export {
   type SessionSourceOptions,
 } from "./sources/session-sources.js";
 export { joinSessions } from "./sources/join-sessions.js";
-export { transcriptsAnalyzer } from "./transcripts-analyzer.js";
+export {
+  createTranscriptsAnalyzer,
+  transcriptsAnalyzer,
+  type ModelTokenPrices,
+  type TranscriptsAnalyzerOptions,
+} from "./transcripts-analyzer.js";
 export {
   ModelLane,
   type ModelCallCounts,

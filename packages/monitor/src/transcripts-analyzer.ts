@@ -1,7 +1,9 @@
 import type { ActivityAnalysis } from "@agentwatch/activity";
 import type { AgentEvent } from "@agentwatch/models";
 import {
+  DEFAULT_PRICES,
   type EventAnalysis,
+  type PriceTable,
   analyzeEvents,
   mergeAnalyses,
   parseClaudeLines,
@@ -48,12 +50,66 @@ function lineOf(event: AgentEvent): string | null {
   }
 }
 
+/** A model's prices in US dollars per million tokens (config `model_prices`). */
+export interface ModelTokenPrices {
+  readonly input: number;
+  readonly output: number;
+  readonly cache_read: number;
+  readonly cache_creation: number;
+}
+
+/** Options of {@link createTranscriptsAnalyzer}. */
+export interface TranscriptsAnalyzerOptions {
+  /**
+   * Prices by model id over `@agentwatch/transcripts`' dated `DEFAULT_PRICES`: to correct one or
+   * add a model (config `model_prices`).
+   */
+  readonly prices?: Readonly<Record<string, ModelTokenPrices>> | undefined;
+}
+
 /**
  * The structured sources as `@agentwatch/transcripts` reads them: Claude Code transcripts, Codex
- * CLI rollouts and the Claude Code hooks JSONL parsed into events, analyzed, and merged with the
- * analysis of the agent's screen when it has one. What `createMonitoringService` uses by default.
+ * CLI rollouts and the Claude Code hooks JSONL parsed into events, analyzed (tokens priced from
+ * the dated table, with `prices` over it), and merged with the analysis of the agent's screen
+ * when it has one.
+ *
+ * @example
+ * const structured = createTranscriptsAnalyzer({ prices: config.model_prices });
+ * const service = await createMonitoringService(config, { structured });
  */
-export const transcriptsAnalyzer: StructuredAnalyzerLike = {
+export function createTranscriptsAnalyzer(
+  options: TranscriptsAnalyzerOptions = {},
+): StructuredAnalyzerLike {
+  const given = Object.entries(options.prices ?? {});
+  const prices: PriceTable =
+    given.length === 0
+      ? DEFAULT_PRICES
+      : {
+          ...DEFAULT_PRICES,
+          ...Object.fromEntries(
+            given.map(([model, price]) => [
+              model.toLowerCase(),
+              { ...price, source: "agentwatch configuration (model_prices)" },
+            ]),
+          ),
+        };
+  return { ...base, analyze: (events, context) => analyze(events, context, prices) };
+}
+
+function analyze(
+  events: readonly AgentEvent[],
+  context: Parameters<StructuredAnalyzerLike["analyze"]>[1],
+  prices: PriceTable,
+) {
+  return analyzeEvents([...events], {
+    now: context.now,
+    lastOutputAt: context.lastOutputAt,
+    previous: (context.previous ?? null) as EventAnalysis | null,
+    prices,
+  });
+}
+
+const base: StructuredAnalyzerLike = {
   parse(format, lines, carry) {
     const parsed =
       format === "claude_transcript"
@@ -69,13 +125,7 @@ export const transcriptsAnalyzer: StructuredAnalyzerLike = {
       pids: hook.ppids,
     }));
   },
-  analyze(events, context) {
-    return analyzeEvents([...events], {
-      now: context.now,
-      lastOutputAt: context.lastOutputAt,
-      previous: (context.previous ?? null) as EventAnalysis | null,
-    });
-  },
+  analyze: (events, context) => analyze(events, context, DEFAULT_PRICES),
   merge(terminal, events) {
     return mergeAnalyses(
       (terminal ?? null) as ActivityAnalysis | null,
@@ -91,3 +141,6 @@ export const transcriptsAnalyzer: StructuredAnalyzerLike = {
     return lines;
   },
 };
+
+/** The structured sources with the dated price table: what the service uses by default. */
+export const transcriptsAnalyzer: StructuredAnalyzerLike = base;

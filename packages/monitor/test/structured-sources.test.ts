@@ -11,10 +11,11 @@ import {
   claudeSessionsSource,
   codexSessionsSource,
   combineSources,
+  createTranscriptsAnalyzer,
   joinSessions,
 } from "../src/index.js";
 import { FakeClock } from "./helpers/fake-clock.js";
-import { type Workspace, harness, useWorkspace } from "./helpers/workspace.js";
+import { Workspace, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
 useWorkspace((created) => (ws = created));
@@ -218,5 +219,46 @@ describe("the hooks file", () => {
     await h.service.runOnce();
     expect(h.of("state_change").at(-1)?.current.activity_state).toBe("waiting_input");
     expect(h.tracker.getPosition("agentwatch-hooks", "claude_hooks")?.last_line_number).toBe(1);
+  });
+});
+
+describe("prices", () => {
+  it("prices given in the configuration replace the table's for their model", async () => {
+    const cost = async (structured?: ReturnType<typeof createTranscriptsAnalyzer>) => {
+      const own = await Workspace.create(); // positions and summaries of its own
+      try {
+        const clock = new FakeClock();
+        const claude = join(own.root, "home", ".claude");
+        const project = join(claude, "projects", "-home-dev-shop-api");
+        mkdirSync(project, { recursive: true });
+        copyFileSync(
+          join(FIXTURES, "claude-session.jsonl"),
+          join(project, `${CLAUDE_SESSION}.jsonl`),
+        );
+        const source = claudeSessionsSource([claude], { clock: clock.clock });
+        const h = await harness(own, {}, { ...parts(clock), source, structured });
+        await h.service.runOnce();
+        const id = `claude-${CLAUDE_SESSION}`;
+        const summary = (await h.store.getLatest(id)) as MonitoredSummary;
+        await h.service.stop();
+        return summary;
+      } finally {
+        await own.remove();
+      }
+    };
+    const table = await cost();
+    // the fixture's models are claude-sonnet-4-5-20250929 and claude-opus-4-1-20250805: a dated
+    // id takes the price of the entry it extends
+    const free = { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
+    const onlyOpus = await cost(
+      createTranscriptsAnalyzer({ prices: { "claude-sonnet-4-5": free } }),
+    );
+    const none = await cost(
+      createTranscriptsAnalyzer({ prices: { "claude-sonnet-4-5": free, "claude-opus-4-1": free } }),
+    );
+    expect(table.cost_usd).toBeGreaterThan(onlyOpus.cost_usd!);
+    expect(onlyOpus.cost_usd).toBeGreaterThan(0);
+    expect(none.tokens).toEqual(table.tokens);
+    expect(none.cost_usd).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import {
   type MonitoringService,
   type MonitoringServiceOverrides,
   createMonitoringService,
+  createTranscriptsAnalyzer,
 } from "@agentwatch/monitor";
 import type { GeneratorStats, SummaryGenerator } from "@agentwatch/summarizer";
 import type { TmuxSource } from "@agentwatch/tmux";
@@ -104,6 +105,8 @@ export async function buildService(
       ...parts,
       generator,
       modelJudge: model,
+      // tokens priced from the dated table, with the config's model_prices over it
+      structured: createTranscriptsAnalyzer({ prices: context.config.model_prices }),
       source,
       // what `agentwatch hook` records of Claude Code's hook calls
       hooksFile: hooksFilePath(context.config.state_dir),
