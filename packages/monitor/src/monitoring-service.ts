@@ -289,7 +289,10 @@ export class MonitoringService {
         .then(() => {
           for (const record of this.#registry.records()) {
             const after = record.quick?.hookSeq ?? record.hookSeq;
-            if ((hooks.since(record, [], after)?.events.length ?? 0) > 0) this.#quickLook(record);
+            // a hook call is one exact event, not a burst of writes: looked at at once
+            if ((hooks.since(record, [], after)?.events.length ?? 0) > 0) {
+              this.#quickLook(record, true);
+            }
           }
         });
       return;
@@ -305,7 +308,7 @@ export class MonitoringService {
    * held back (written without its newline yet) is looked at again once the file has been quiet
    * long enough for the reader to give it.
    */
-  #quickLook(record: AgentRecord): void {
+  #quickLook(record: AgentRecord, atOnce = false): void {
     const now = Date.now();
     let state = this.#quick.get(record);
     if (state === undefined) {
@@ -316,7 +319,8 @@ export class MonitoringService {
       state.again = true;
       return;
     }
-    this.#arm(record, state, Math.min(now + QUICK_QUIET_MS, state.firstAt + QUICK_MAX_WAIT_MS));
+    const due = atOnce ? now : Math.min(now + QUICK_QUIET_MS, state.firstAt + QUICK_MAX_WAIT_MS);
+    this.#arm(record, state, due);
   }
 
   #arm(record: AgentRecord, state: QuickState, due: number): void {
