@@ -358,6 +358,49 @@ export class AgentProcessor {
   }
 
   /**
+   * An agent whose events last showed it working, with nothing new since: its events are analyzed
+   * again as of now, since what silence means changes with time (a turn taken as ended after a
+   * quiet minute; a quick tool with no result for a while taken as waiting for approval). A state
+   * that changed is reported and summarized (no model call); otherwise null.
+   */
+  async #quietEvents(
+    record: AgentRecord,
+    work: CycleWork,
+  ): Promise<Omit<ReadStep, "commit"> | null> {
+    const structured = this.#d.structured;
+    const previous = record.eventAnalysis;
+    if (structured === undefined || previous === undefined || previous.state !== "working") {
+      return null;
+    }
+    const now = new Date(work.now);
+    const eventAnalysis = await stage("analyze", () =>
+      structured.analyze([], { now, lastOutputAt: record.lastOutputAt, previous }),
+    );
+    if (eventAnalysis.state === previous.state) return null;
+    const analysis = structured.merge(record.analysis, eventAnalysis);
+    this.#report(record, analysis.state, record.reported.on_track_status, "read");
+    const last = record.lastSummary;
+    const generated = await stage("summarize", () =>
+      this.#d.generator.generateSummary(record.info.instance_id, [], {
+        instance_name: record.info.instance_name,
+        role: record.info.role,
+        assigned_task: record.info.assigned_task ?? last?.assigned_task ?? null,
+        parent_instance_id: record.info.parent_instance_id,
+        previous_summary: last,
+        last_output_at: record.lastOutputAt,
+        activity: analysis as ActivityAnalysis,
+      }),
+    );
+    const summary: MonitoredSummary = {
+      ...generated,
+      activity_state: analysis.state,
+      ...usageOf(analysis),
+      ...(this.#d.lane !== undefined ? { judged_by: "offline" } : {}),
+    };
+    return { analysis: undefined, eventAnalysis, outputAt: null, summary };
+  }
+
+  /**
    * An agent busy on screen at its last summary, and silent since for `stallMs`: summarized again
    * without new lines (the generator marks it stalled, which blocks it; no model call), once, so a
    * silent agent is judged too. Null when it is not stalled, or was already told stalled.
@@ -518,6 +561,8 @@ export class AgentProcessor {
     const renewed = reads.some((read) => read.rotated || read.truncated);
     // analysis only when something happened: new lines, a new file, the agent coming back
     if (newLines === 0 && parsed.events.length === 0 && !revived && !renewed) {
+      const quiet = await this.#quietEvents(record, work);
+      if (quiet !== null) return { ...quiet, commit, hookSeq: parsed.hookSeq };
       const stall = await this.#stallCheck(record, work);
       return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq, summary: stall };
     }

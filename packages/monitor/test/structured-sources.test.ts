@@ -262,3 +262,63 @@ describe("prices", () => {
     expect(none.cost_usd).toBe(0);
   });
 });
+
+describe("a transcript that goes quiet", () => {
+  it("is analyzed again as time passes: a quick tool with no result for a while waits for approval", async () => {
+    const clock = new FakeClock(Date.parse("2026-11-20T10:00:05.000Z"));
+    const claude = join(ws.root, "home", ".claude");
+    const project = join(claude, "projects", "-home-dev-quiet");
+    mkdirSync(project, { recursive: true });
+    const session = "11111111-2222-4333-8444-555555555555";
+    const common = { sessionId: session, cwd: "/home/dev/quiet", isSidechain: false };
+    const lines = [
+      {
+        ...common,
+        type: "user",
+        uuid: "00000000-0000-4000-8000-0000000000b1",
+        timestamp: "2026-11-20T10:00:00.000Z",
+        message: { role: "user", content: "Fix the typo in the README" },
+      },
+      {
+        ...common,
+        type: "assistant",
+        uuid: "00000000-0000-4000-8000-0000000000b2",
+        timestamp: "2026-11-20T10:00:04.000Z",
+        requestId: "req_b2",
+        message: {
+          id: "msg_b2",
+          role: "assistant",
+          model: "claude-sonnet-4-5-20250929",
+          content: [
+            {
+              type: "tool_use",
+              id: "toolu_b2",
+              name: "Edit",
+              input: {
+                file_path: "/home/dev/quiet/README.md",
+                old_string: "teh",
+                new_string: "the",
+              },
+            },
+          ],
+          stop_reason: "tool_use",
+          usage: { input_tokens: 10, output_tokens: 20 },
+        },
+      },
+    ];
+    writeFileSync(
+      join(project, `${session}.jsonl`),
+      lines.map((line) => `${JSON.stringify(line)}\n`).join(""),
+    );
+    const source = claudeSessionsSource([claude], { clock: clock.clock });
+    const h = await harness(ws, {}, { ...parts(clock), source });
+    await h.service.runOnce();
+    expect(h.of("state_change").at(-1)?.current.activity_state).toBe("working");
+    clock.advance(60_000); // no result for a minute: an edit takes milliseconds once allowed
+    await h.service.runOnce();
+    expect(h.of("state_change").at(-1)?.current.activity_state).toBe("waiting_permission");
+    const summary = (await h.store.getLatest(`claude-${session}`)) as MonitoredSummary;
+    expect(summary.activity_state).toBe("waiting_permission");
+    expect(summary.on_track_status).toBe("blocked");
+  });
+});
