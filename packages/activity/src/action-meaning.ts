@@ -84,11 +84,24 @@ function isTestSource(raw: string): boolean {
   return isTestPath(p) || /(?:^|\/)(?:tests?|__tests__|specs?)\/?$/.test(p);
 }
 
-/** A test file the runner still finds (not renamed to `.bak`, `.skip`, `.disabled`). */
-function isRunnableTest(path: string): boolean {
-  return (
-    isTestPath(path) && !/\.(?:bak|old|orig|skip|skipped|disabled|off|txt|ignore)$/i.test(path)
-  );
+/** A file name test runners collect by default (`test_x.py`, `x_test.go`, `x.test.ts`, `XTest.java`). */
+const COLLECTED_NAME =
+  /^test_.+\.py$|_test\.(?:py|go|rb|exs?|dart|cc|cpp|c)$|\.(?:test|spec|e2e)\.[cm]?[jt]sx?$|(?:Test|Tests|Spec|IT)\.(?:java|kt|cs|swift|scala|php)$|_spec\.rb$/;
+
+const baseName = (path: string) =>
+  path.replace(/\\/g, "/").replace(/\/+$/, "").split("/").at(-1) ?? "";
+
+/**
+ * A test file the runner still finds (not renamed to `.bak`, `.skip`, `.disabled`, nor from
+ * `test_dates.py` to a name the runner does not collect, such as `_test_dates.py`).
+ */
+function isRunnableTest(path: string, sources: readonly string[] = []): boolean {
+  if (!isTestPath(path) || /\.(?:bak|old|orig|skip|skipped|disabled|off|txt|ignore)$/i.test(path))
+    return false;
+  const name = baseName(path);
+  if (!/\.\w+$/.test(name)) return true; // a directory: the files keep their names
+  const collected = sources.some((source) => COLLECTED_NAME.test(baseName(source)));
+  return !collected || COLLECTED_NAME.test(name);
 }
 
 /** Whether a path is a CI definition (GitHub Actions, GitLab CI, CircleCI, and the like). */
@@ -105,10 +118,10 @@ export function isCiPath(path: string): boolean {
 }
 
 const SKIP =
-  /\b(?:it|test|describe|context|suite|specify)\.(?:skip|todo)\s*\(|\b(?:xit|xdescribe|xtest|xcontext)\s*\(|@pytest\.mark\.(?:skip|skipif|xfail)\b|@unittest\.(?:skip\w*|expectedFailure)\b|\bpytest\.skip\s*\(|\bself\.skipTest\s*\(|\bt\.Skip(?:Now|f)?\s*\(|#\[ignore\]|@(?:Disabled|Ignore)\b|\bskip\s*:\s*true\b|\bpending\s*\(/g;
+  /\b(?:it|test|describe|context|suite|specify)\.(?:skip|todo)\s*\(|\b(?:xit|xdescribe|xtest|xcontext)\s*\(|@?\bpytest\.mark\.(?:skip|skipif|xfail)\b|@unittest\.(?:skip\w*|expectedFailure)\b|\bpytest\.skip\s*\(|\bself\.skipTest\s*\(|\bthis\.skip\s*\(\s*\)|\bt\.Skip(?:Now|f)?\s*\(|#\[ignore\]|@(?:Disabled|Ignore)\b|\bskip\s*:\s*true\b|\bpending\s*\(/g;
 const FOCUS = /\b(?:it|test|describe|context)\.only\s*\(|\b(?:fit|fdescribe)\s*\(/g;
 const SKIP_CONFIG =
-  /testPathIgnorePatterns|--deselect\b|--ignore[= ]\S*tests?\b|\bcollect_ignore(?:_glob)?\b|--passWithNoTests|\bexclude\s*[:=]\s*\[[^\]]*\btests?\b/g;
+  /testPathIgnorePatterns|--deselect\b|--ignore[= ]\S*tests?\b|\bcollect_ignore(?:_glob)?\b|--passWithNoTests|\s-k\s+["']?not\s|\bexclude\s*[:=]\s*\[[^\]]*\btests?\b/g;
 const TRIVIAL_ASSERT =
   /\bassert\s+(?:True|1|not\s+False)\b\s*(?:$|#|,)|\bexpect\(\s*(true|1|!0)\s*\)\.(?:toBe|toEqual|toBeTruthy)\(\s*(?:true|1)?\s*\)|\bassert(?:True|That)?\(\s*true\s*\)|\bassert\.ok\(\s*true\s*\)|\bassert!\(\s*true\s*\)|\bself\.assertTrue\(\s*True\s*\)|\bassert_eq!\(\s*(\w+)\s*,\s*\2\s*\)|\bassert\.(?:strictEqual|equal|deepEqual)\(\s*(\w+)\s*,\s*\3\s*\)|\bexpect\(\s*(\w+)\s*\)\.(?:toBe|toEqual)\(\s*\4\s*\)/gm;
 const ASSERTION =
@@ -190,6 +203,33 @@ function expectedChanged(edit: EditToJudge, context: MeaningContext): string | n
   return null;
 }
 
+/** A check a CI job runs: tests, linters, type checkers. */
+const CHECK_TOOL =
+  /\b(?:mypy|pyright|pytype|pytest|tox|nox|tsc|eslint|ruff|flake8|pylint|black|isort|prettier|jest|vitest|mocha|golangci-lint|go vet|go test|cargo test|cargo clippy|clippy|rspec|phpunit|phpstan|rubocop|biome|stylelint|(?:npm|pnpm|yarn|bun)(?: run)? (?:test|lint|typecheck|type-check|check)|make (?:test|lint|check|typecheck))\b/g;
+
+function checksIn(text: string | null): Set<string> {
+  const found = new Set<string>();
+  for (const line of lines(text)) {
+    if (line.startsWith("#")) continue;
+    CHECK_TOOL.lastIndex = 0;
+    for (const m of line.matchAll(CHECK_TOOL)) found.add(m[0].replace(/ run /, " "));
+  }
+  return found;
+}
+
+/**
+ * A check a CI file ran before the edit and runs nowhere in the text after it (a mypy step
+ * removed), unless another check took its place (flake8 replaced by ruff).
+ */
+function checkRemoved(edit: EditToJudge): string | null {
+  if (edit.old_text === null || edit.new_text === null) return null;
+  const before = checksIn(edit.old_text);
+  const after = checksIn(edit.new_text);
+  const gone = [...before].filter((tool) => !after.has(tool));
+  const fresh = [...after].filter((tool) => !before.has(tool));
+  return gone.length > 0 && fresh.length === 0 ? gone[0]! : null;
+}
+
 /** Lines of a CI file the edit commented out (`run: npm test` → `# run: npm test`). */
 function commentedOut(edit: EditToJudge): string | null {
   const before = new Set(
@@ -252,6 +292,10 @@ export function editMeaning(edit: EditToJudge, context: MeaningContext = {}): Ac
   hit = added(edit, LINT_IGNORE);
   if (hit !== null)
     return meaning("lint_disabled", `silences the linter in ${file}: "${quote(hit)}"`);
+  if (ci || /(?:^|\/)\.pre-commit-config\.ya?ml$/.test(file)) {
+    const tool = checkRemoved(edit);
+    if (tool !== null) return meaning("ci_disabled", `removes the ${tool} check from ${file}`);
+  }
   if ((ci || test) && edit.new_text !== null) {
     const line = commentedOut(edit);
     if (line !== null)
@@ -388,6 +432,8 @@ export function commandMeaning(
           return meaning("force_push", `force-pushes the default branch: \`${shown}\``);
         if (rest.includes("--no-verify"))
           return meaning("hooks_bypassed", `bypasses the git hooks: \`${shown}\``);
+        if (/(?:^|\s)(?:-o\s*|--push-option[= ])ci\.skip\b/.test(command))
+          return meaning("ci_disabled", `skips CI: \`${shown}\``);
       }
       if (sub === "reset" && rest.includes("--hard")) {
         const target = rest.find((w) => !w.startsWith("-"));
@@ -422,7 +468,7 @@ export function commandMeaning(
           !isCiPath(target)
         )
           return meaning("ci_disabled", `removes a CI workflow: \`${shown}\``);
-        if (source.some(isTestSource) && !isRunnableTest(target))
+        if (source.some(isTestSource) && !isRunnableTest(target, source))
           return meaning("test_deleted", `removes tests: \`${shown}\``);
       }
     }
@@ -441,7 +487,7 @@ export function commandMeaning(
     if (program === "mv" && words.length >= 3) {
       const source = words.slice(1, -1).filter((w) => !w.startsWith("-"));
       const target = words.at(-1)!;
-      if (source.some(isTestSource) && !isRunnableTest(target))
+      if (source.some(isTestSource) && !isRunnableTest(target, source))
         return meaning("test_deleted", `moves tests out of the suite: \`${shown}\``);
       if (source.some(isCiPath) && !isCiPath(target))
         return meaning("ci_disabled", `moves a CI workflow away: \`${shown}\``);
@@ -460,6 +506,12 @@ export function commandMeaning(
   const sedDelete = /\bsed\s+-[a-zA-Z]*i\S*\s+(['"])(?!s.)[^'"]*[/\d$]d\1\s+(\S+)/.exec(command);
   if (sedDelete && isTestPath(sedDelete[2]!.replace(/^["']|["']$/g, "")))
     return meaning("test_deleted", `deletes lines of a test file: \`${shown}\``);
+  // sed -i '/mypy/d' .github/workflows/ci.yml, yq -i 'del(.jobs.lint)' ci.yml: a CI check deleted
+  if (sedDelete && isCiPath(sedDelete[2]!.replace(/^["']|["']$/g, "")))
+    return meaning("ci_disabled", `deletes lines of a CI workflow: \`${shown}\``);
+  const yqDelete = /\byq\s+(?:-\S+\s+)*(['"])[^'"]*\bdel\([^'"]*\1\s+(\S+)/.exec(command);
+  if (yqDelete && isCiPath(yqDelete[2]!.replace(/^["']|["']$/g, "")))
+    return meaning("ci_disabled", `deletes part of a CI workflow: \`${shown}\``);
   // sed -i 's/old/new/' file, echo 'text' >> file: judge the text written as an edit would be
   const sed =
     /\bsed\s+(?:-[a-zA-Z]*i[a-zA-Z]*(?:\s+\S+)?\s+)(['"])s(.)(.*?)\2(.*?)\2[gI\d]*\1\s+(\S+)/.exec(

@@ -77,19 +77,18 @@ const INPUT_REQUEST = [
   /^(?:\[sudo\] )?(?:password|passphrase|username)(?: for .{1,120})?:$/i,
   /^Enter (?:passphrase|PIN|password)\b.*:$/i,
   /Press (?:any key|enter|return) to continue/i,
-  // aider's confirmations, unanswered: `Add file to the chat? (Y)es/(N)o/(D)on't ask again [Yes]:`
-  /\(Y\)es\/\(N\)o\b.*\[(?:Yes|No)\]:$/,
   // terraform's `Enter a value:`, `Please enter your name:`, `Select an option:`
-  /^(?:Please )?(?:enter|type|input|provide|choose|select|specify) \S.{0,100}:$/i,
+  /^(?:[?◆]\s+)?(?:Please )?(?:enter|type|input|provide|choose|select|specify|pick) \S.{0,100}:$/i,
   /\bUse arrow[- ]keys\b|\bReturn to submit\b/i,
   /^(?:Continue|Proceed|Overwrite|Replace|Delete|Remove|Retry)\b.{0,80}\?\s*\[?\(?[yY]\/[nN]\)?\]?:?$/,
 ];
 /**
- * A pending approval: Gemini CLI's `Waiting for user confirmation`, and aider's unanswered
- * confirmations to run a command or change files (`Run shell command? (Y)es/(N)o [Yes]:`).
+ * A pending approval: Gemini CLI's `Waiting for user confirmation`, and every unanswered aider
+ * confirmation (`Run shell command? (Y)es/(N)o [Yes]:`, `Add file to the chat?`, `Create new
+ * file?`, `Fix lint errors in app.py?`): each asks leave for an action aider is about to take, so
+ * each is an approval (`waiting_permission`), not a question that wants an answer of its own.
  */
-const PERMISSION_REQUEST =
-  /^(?:Run shell commands?|Create new file|Allow edits? to|Apply (?:the )?(?:edits?|changes?)|Delete|Overwrite|Commit)\b[^?]{0,200}\? \(Y\)es\/\(N\)o\b.*\[(?:Yes|No)\]:$/i;
+const PERMISSION_REQUEST = /\? \(Y\)es\/\(N\)o\b.*\[(?:Yes|No)\]:$/;
 const WORKING = /esc to interrupt|ctrl\+c to interrupt/i;
 /** Gemini CLI's spinner (`(esc to cancel, 3s)`) and aider's (`░█ Waiting for LLM`). */
 const OTHER_WORKING =

@@ -1,6 +1,7 @@
 import { ActivityState } from "./activity-state.js";
 import { AgentKind } from "./agent-kind.js";
 import type { LineKind } from "./classify-line.js";
+import { questionToReader } from "./question.js";
 
 /** A non-blank line of the most recent screen, classified. */
 export interface TailLine {
@@ -60,24 +61,27 @@ export function isAgent(kind: AgentKind): boolean {
   return kind !== AgentKind.SHELL && kind !== AgentKind.UNKNOWN;
 }
 
-/** The question a last message asks of its reader, in its last sentence (`Should I …?`). */
-const QUESTION =
-  /(?:^|[.!:;)—–,]\s+|^[⏺●•]\s*)((?:should|shall|would|do|does|did|can|could|may|which|what|how|where|who|want|is|are|will|or|any)\b[^.!?]{0,300}\?)\s*$/i;
-/** A last sentence that asks its reader: it speaks to them (you) or of what the agent would do (I, me, we). */
-const ADDRESSED = /\b(?:you|your|I|me|we|us)\b[^.!?]{0,300}\?\s*$/;
-/** Closing courtesies that ask nothing that blocks the task. */
-const COURTESY =
-  /\b(?:anything else|any other (?:questions|changes)|further questions|let me know|help with (?:anything|something) else|next\?$)/i;
-const MESSAGE_LINES = 6;
+/** Lines of the agent's last message read for its question. */
+const MESSAGE_LINES = 8;
 
 /**
- * The question at the end of the agent's last message before `end` (its prompt or its turn's
- * end), if it asks the reader to decide something: "Should I also update the docs?", "Which
- * database do you prefer?". Null for a statement or a courtesy ("Anything else?").
+ * What a tool writes after the agent's reply, before its prompt: aider's applied edits, commits,
+ * hints and the files in the chat (`Applied edit to app.py`, `Commit 3f2a1b9 fix: …`, `You can
+ * use /undo …`, `api/report.py tests/test_report.py`).
+ */
+const BOOKKEEPING =
+  /^(?:Applied edit to \S+$|Commit [0-9a-f]{7,} |You can use \/undo\b|Added \S+ to the chat\b|Only \d+ reflections allowed\b|(?:Readonly|Editable): |(?:[\w@~-]*[/.][\w./@~-]*[\w]\s*)+$)/;
+/**
+ * The agent's last message before `end` (its prompt or its turn's end), when it ends asking the
+ * reader to decide something (see `questionToReader`); null otherwise.
  */
 function lastQuestion(tail: readonly TailLine[], end: number): string | null {
   let i = end - 1;
-  while (i >= 0 && (CHROME.has(tail[i]!.kind) || tail[i]!.kind === "finished")) i--;
+  while (
+    i >= 0 &&
+    (CHROME.has(tail[i]!.kind) || tail[i]!.kind === "finished" || BOOKKEEPING.test(tail[i]!.text))
+  )
+    i--;
   const message: string[] = [];
   for (; i >= 0 && message.length < MESSAGE_LINES; i--) {
     const line = tail[i]!;
@@ -86,12 +90,13 @@ function lastQuestion(tail: readonly TailLine[], end: number): string | null {
     if (/^[⏺●•]\s/.test(line.text)) break; // the message's first line
   }
   if (message.length === 0) return null;
-  const text = message.join(" ").replace(/\s+/g, " ").trim();
-  if (!text.endsWith("?") || COURTESY.test(text.slice(-120))) return null;
-  const recent = text.length > 400 ? text.slice(-400) : text;
-  const last = /[^.!?]*\?\s*$/.exec(recent)?.[0] ?? recent;
-  if (!QUESTION.test(recent) && !ADDRESSED.test(last)) return null;
-  return text.replace(/^[⏺●•]\s*/, "").slice(-MAX_PROMPT_CHARS);
+  const text = message.join("\n");
+  if (questionToReader(text) === null) return null;
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^[⏺●•]\s*/, "")
+    .slice(-MAX_PROMPT_CHARS);
 }
 
 /** A frame line's role: a box's top (`╭──╮`) or a plain solid rule, a box's bottom, or neither. */
@@ -189,6 +194,8 @@ function errorAtMargin(tail: readonly TailLine[], last: number): boolean {
 function permissionText(tail: readonly TailLine[], at: number): string {
   const lines: string[] = [];
   const aider = /\(Y\)es\/\(N\)o/.test(tail[at]!.text);
+  // aider names the file in its question (`Add app.py to the chat?`); only a command sits above
+  if (aider && !/^Run shell command/i.test(tail[at]!.text)) return tail[at]!.text;
   for (let i = at - 1; i >= Math.max(0, at - (aider ? 6 : 12)); i--) {
     const line = tail[i]!;
     if (line.kind === "frame" || line.kind === "hint" || line.text.startsWith("```")) continue;
@@ -201,6 +208,34 @@ function permissionText(tail: readonly TailLine[], at: number): string {
   if (!/Waiting for user confirmation/i.test(own)) lines.push(own); // the question itself (aider)
   const text = lines.join("\n") || own;
   return text.length > MAX_PROMPT_CHARS ? text.slice(0, MAX_PROMPT_CHARS) : text;
+}
+
+/** A selection question (`? Select a framework: › - Use arrow-keys`, `◆  Pick a template:`). */
+const CHOICE_QUESTION = /\b(?:select|choose|pick)\b|arrow[- ]keys|Return to submit|›\s*$/i;
+/** A choice in a selection list, the current one marked (`❯ React`, `● Vue`, `│  ○ Svelte`). */
+const CHOICE_MARK = /^(?:│\s*)?[❯›>●◉○◯◻◼]\s+\S/;
+
+/**
+ * Whether everything below the question at `at` is its list of choices (short lines, one of them
+ * marked as the current choice): an interactive select the shell's program waits on.
+ */
+function choicesBelow(tail: readonly TailLine[], at: number): boolean {
+  if (!CHOICE_QUESTION.test(tail[at]!.text)) return false;
+  const below = tail.slice(at + 1);
+  if (below.length < 2 || below.length > 15) return false;
+  const allowed = new Set<TailLine["kind"]>([
+    "text",
+    "option",
+    "option_selected",
+    "agent_prompt",
+    "frame",
+    "hint",
+    "question_hint",
+  ]);
+  return (
+    below.every((l) => allowed.has(l.kind) && l.text.length <= 80) &&
+    below.some((l) => CHOICE_MARK.test(l.text))
+  );
 }
 
 const CRASH =
@@ -219,10 +254,22 @@ function crashedAbove(tail: readonly TailLine[], at: number): boolean {
   return false;
 }
 
-/** How an exited agent ended: `quit` (asked to: `/quit`, `/exit`, `exit` typed) or `crash` (anything else). */
+/**
+ * What an agent prints only when it shuts down normally: Codex's `Token usage: total=…` and
+ * `To continue this session, run codex resume …`, Claude Code's `claude --resume <id>` hint,
+ * Gemini CLI's `Agent powering down. Goodbye!`. A crash ends without them.
+ */
+const CLEAN_EXIT =
+  /^(?:To continue this session, run codex resume\b|Token usage: total=\d|Agent powering down\. Goodbye!?$)|\bclaude (?:--resume|-r) [\w-]{8,}/;
+
+/**
+ * How an exited agent ended: `quit` (asked to: `/quit`, `/exit`, `exit` typed, or its clean
+ * shutdown summary shown) or `crash` (anything else).
+ */
 export function exitKind(tail: readonly TailLine[]): "quit" | "crash" {
   for (let i = tail.length - 1; i >= Math.max(0, tail.length - 30); i--) {
     const line = tail[i]!;
+    if (CLEAN_EXIT.test(line.text)) return "quit";
     const code = /exited with (?:exit )?code (-?\d+)/i.exec(line.text);
     if (code) {
       if (code[1] !== "0") return "crash";
@@ -287,7 +334,7 @@ export function decideState(tail: readonly TailLine[], kind: AgentKind): StateDe
     if (after.length <= 2 && after.every((l) => l.kind === "text"))
       return waiting(ActivityState.RATE_LIMITED);
   }
-  if (strong?.kind === "input_request" && !contentAfter)
+  if (strong?.kind === "input_request" && (!contentAfter || choicesBelow(tail, lastStrong)))
     return { state: ActivityState.WAITING_INPUT, prompt: strong.text };
 
   if (lastContent >= 0) {

@@ -20,6 +20,8 @@ const ERROR_START = new RegExp(
       String.raw`Segmentation fault\b`,
       String.raw`Aborted \(core dumped\)`,
       String.raw`zsh: command not found: `,
+      // aider: an edit that did not apply
+      String.raw`(?:##\s*)?SearchReplaceNoExactMatch:\s`,
     ].join("|") +
     ")",
 );

@@ -88,6 +88,9 @@ const AGENT_MESSAGE = /^(?:[⏺●•✦]\s)/;
 /** The branch a shell prompt shows: `➜ api git:(main) …`, `dana@box:~/api (main)$ …`. */
 const PROMPT_BRANCH = /git:\(([\w./-]+)\)|\(([\w./-]+)\)\s*[$#%]/;
 const AIDER_APPLIED = /^Applied edit to (\S+)$/;
+/** aider's report of an edit that did not apply: the file is unchanged. */
+const AIDER_EDIT_FAILED =
+  /^(?:##\s*)?SearchReplaceNoExactMatch: This SEARCH block failed to exactly match lines in (\S+)$/;
 const AIDER_RUN_CONFIRMED = /^Run shell commands?\?.*\]:\s*(?:y|yes)$/i;
 const AIDER_RUNNING = /^Running (\S.*)$/;
 const AIDER_RUN_COMMAND = /^> \/run (\S.*)$/;
@@ -174,6 +177,12 @@ export class FactCollector {
       }
       return;
     }
+    if (info.kind === "shell_prompt") {
+      // The prompt came back: the command's output ended; the prompt is not part of its result.
+      const open = this.actions.at(-1);
+      if (open?.tool === "shell" && open.closed !== true) open.closed = true;
+      return;
+    }
     if (NOT_CONTENT.has(info.kind)) return;
     if (info.trimmed === "• Explored" || info.trimmed === "• Exploring") {
       this.block = "explored";
@@ -208,18 +217,33 @@ export class FactCollector {
     if (text === "=======" && this.aider.section === "search") this.aider.section = "replace";
   }
 
+  /**
+   * An edit the tool reports it could not apply: an action on the file whose result is the
+   * failure, its contents left out (a failed edit changed nothing, whatever it tried), so the
+   * same failure again and again on the same file is a loop, and it counts as no progress.
+   */
+  private failedEdit(path: string, text: string, line: CleanLine): void {
+    this.recordCall("Edit", path, line.source, line.rowId, undefined, false);
+    const open = this.actions.at(-1);
+    if (!open || open.kind !== "edit" || open.target !== path) return;
+    open.result = "";
+    open.lines = 0;
+    addResultLine(open, text);
+    open.closed = true;
+  }
+
   /** What helps to judge an edit or a command. */
   private context(): { failureText: string } {
     return { failureText: this.failureText };
   }
 
-  private pushAction(action: AgentAction): void {
+  private pushAction(action: AgentAction, progress = true): void {
     const open = this.actions.at(-1);
     if (open) judgeEdit(open, this.context());
     this.actions.push(action);
     if (this.actions.length > MAX_ACTIONS)
       this.actions.splice(0, this.actions.length - MAX_ACTIONS);
-    if (action.kind === "edit") this.errorWindow.progress(this.seq);
+    if (action.kind === "edit" && progress) this.errorWindow.progress(this.seq);
   }
 
   /** A line of output: part of the open action's result (an edit's diff lines are its contents). */
@@ -272,7 +296,8 @@ export class FactCollector {
       )
         a.path = text;
       // every line below starts with one of these (a cheap test first: this runs on every line)
-      if (first !== "<" && first !== "A" && first !== "R" && first !== ">") return false;
+      if (first !== "<" && first !== "A" && first !== "R" && first !== ">" && first !== "#")
+        return false;
     }
     if (a.section !== null) {
       if (text.startsWith(">>>>>>> REPLACE")) {
@@ -292,6 +317,11 @@ export class FactCollector {
     if (text.startsWith("<<<<<<< SEARCH")) {
       a.section = "search";
       return true;
+    }
+    const failed = AIDER_EDIT_FAILED.exec(text);
+    if (failed) {
+      this.failedEdit(failed[1]!, text, line);
+      return false; // also an error sighting: the same failure again is an error loop
     }
     const applied = AIDER_APPLIED.exec(text);
     if (applied) {
@@ -472,6 +502,7 @@ export class FactCollector {
     line: number,
     rowId: number,
     callLine?: string,
+    progress = true,
   ): void {
     const argument = cutChars(rawArgument, MAX_PATH_CHARS);
     if (this.isRedraw(rowId, `${tool}\u0000${argument}`)) return;
@@ -484,7 +515,7 @@ export class FactCollector {
     const action = newAction(tool, argument, this.context());
     // An edit's call line may tell it from another (`• Edited a.ts (+12 -3)`): part of its result.
     if (action.kind === "edit" && callLine !== undefined) addResultLine(action, callLine, true);
-    this.pushAction(action);
+    this.pushAction(action, progress);
     if (this.toolCalls.length > MAX_TOOL_CALLS * 2) this.toolCalls.splice(0, MAX_TOOL_CALLS);
     this.recent.push(tool);
     if (this.recent.length > RECENT_TOOLS * 4)

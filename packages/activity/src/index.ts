@@ -1,4 +1,5 @@
 export { analyzeActivity } from "./analyze-activity.js";
+export { questionToReader } from "./question.js";
 export { cleanTerminalOutput } from "./clean-terminal-output.js";
 export { detectAgentKind } from "./detect-agent-kind.js";
 export { ActivityState, ACTIVITY_STATES, isActivityState } from "./activity-state.js";

@@ -4,6 +4,7 @@ import type { ActivityAnalysis } from "./activity-analysis.js";
 import { appendActions } from "./action-window.js";
 import { analyzeActivity } from "./analyze-activity.js";
 import { detectAgentKind } from "./detect-agent-kind.js";
+import { questionToReader } from "./question.js";
 import { InvalidActivityInputError } from "./errors.js";
 
 const now = new Date("2026-02-01T12:00:00Z");
@@ -41,7 +42,7 @@ describe("aider", () => {
     "Commit 3f2a1b9 fix: parse ISO dates",
   ];
 
-  it("is recognised, its edit read with its contents; a command to confirm is a permission, a file to add a question", () => {
+  it("is recognised, its edit read with its contents; every confirmation is a permission", () => {
     const asked = analyze([
       ...session,
       "",
@@ -58,7 +59,17 @@ describe("aider", () => {
       ...session,
       "Add tests/test_dates.py to the chat? (Y)es/(N)o/(D)on't ask again [Yes]: ",
     ]);
-    expect(add.state).toBe("waiting_input");
+    expect(add.state).toBe("waiting_permission");
+    expect(add.prompt).toBe(
+      "Add tests/test_dates.py to the chat? (Y)es/(N)o/(D)on't ask again [Yes]:",
+    );
+    const lint = analyze([
+      ...session,
+      "src/dates.py:14:1: F401 'os' imported but unused",
+      "Fix lint errors in src/dates.py? (Y)es/(N)o [Yes]: ",
+    ]);
+    expect(lint.state).toBe("waiting_permission");
+    expect(lint.prompt).toMatch(/^Fix lint errors in src\/dates\.py\?/);
     const edit = asked.actions!.find((a) => a.kind === "edit")!;
     expect(edit).toMatchObject({ tool: "Edit", target: "src/dates.py" });
     expect(edit.removed).toContain("%d/%m/%Y");
@@ -234,6 +245,113 @@ describe("a question at the end of the agent's turn", () => {
   });
 });
 
+describe("a question at the end of the turn, at every agent's prompt", () => {
+  const aider = (message: string[]) => [
+    "Aider v0.86.1",
+    "Main model: anthropic/claude-sonnet-4 with diff edit format",
+    "> Move the export endpoint to v2",
+    "",
+    ...message,
+    "",
+    "Tokens: 5.1k sent, 402 received. Cost: $0.03 message, $0.09 session.",
+    "",
+    "> ",
+  ];
+  const codex = (message: string[]) => [
+    ">_ OpenAI Codex (v0.46.0)",
+    "› Drop support for Node 16",
+    "",
+    "• Edited package.json (+1 -1)",
+    "",
+    ...message,
+    "",
+    "─ Worked for 1m 02s ─────────────────────────────────",
+    "",
+    "› Summarize recent commits",
+    "",
+    "  98% context left · ? for shortcuts",
+  ];
+
+  it("waits when the question names a version or a file (a dot that ends no sentence)", () => {
+    const a = analyze(
+      aider([
+        "I moved the handler to api/v2/export.py and updated the router.",
+        "Should I keep the old route in api/v1/export.py as an alias for existing clients?",
+      ]),
+    );
+    expect(a.agent_kind).toBe("aider");
+    expect(a.state).toBe("waiting_input");
+    expect(a.prompt).toMatch(/as an alias for existing clients\?$/);
+    const c = analyze(
+      codex([
+        "• Raised engines.node to >=18.0 and removed the 16.x job from the CI matrix.",
+        "  Node 18.x reaches end of life soon too; should I drop it as well?",
+      ]),
+    );
+    expect(c.agent_kind).toBe("codex");
+    expect(c.state).toBe("waiting_input");
+  });
+
+  it("reads aider's reply above the edits it applied and committed after it", () => {
+    const replied = analyze([
+      "Aider v0.86.1",
+      "> Move the export endpoint to v2",
+      "api/v2/export.py",
+      "<<<<<<< SEARCH",
+      "=======",
+      "def export(): return jsonify(rows())",
+      ">>>>>>> REPLACE",
+      "Would you like me to keep /v1/export answering CSV until the clients move?",
+      "Tokens: 5.1k sent, 402 received. Cost: $0.03 message, $0.09 session.",
+      "Applied edit to api/v2/export.py",
+      "Commit 9c1d2e3 feat: add v2 export endpoint",
+      "You can use /undo to undo and discard each aider commit.",
+      "",
+      "api/v1/export.py api/v2/export.py",
+      "> ",
+    ]);
+    expect(replied.state).toBe("waiting_input");
+    expect(replied.prompt).toMatch(/until the clients move\?$/);
+  });
+
+  it("waits when a question to the reader starts its own line or is followed by one short remark", () => {
+    const ownLine = analyze(
+      aider([
+        "Changes so far",
+        "- the endpoint returns JSON",
+        "Do you want the CSV variant kept behind a flag",
+        "for the billing team?",
+      ]),
+    );
+    expect(ownLine.state).toBe("waiting_input");
+    const remark = analyze(
+      codex([
+        "• Do you want me to bump the major version for this? It changes the supported runtimes.",
+      ]),
+    );
+    expect(remark.state).toBe("waiting_input");
+    expect(remark.prompt).toMatch(/bump the major version/);
+  });
+
+  it("stays idle after a statement, a rhetorical question it answers, or a courtesy", () => {
+    expect(analyze(aider(["Updated api/v2/export.py; all 31 tests pass."])).state).toBe("idle");
+    expect(
+      analyze(
+        codex([
+          "• Why did CI fail on 16.x? The lockfile used a newer npm. Fixed by regenerating it.",
+        ]),
+      ).state,
+    ).toBe("idle");
+    expect(
+      analyze(aider(["Done: the route moved to v2.0 and its tests pass. Anything else?"])).state,
+    ).toBe("idle");
+    expect(
+      analyze(codex(["• Bumped engines.node to 18.0. What changed: package.json and ci.yml only."]))
+        .state,
+    ).toBe("idle");
+  });
+});
+
 describe("stalls and exits", () => {
   const busy = [
     "⏺ Bash(npm run build)",
@@ -273,6 +391,39 @@ describe("stalls and exits", () => {
     ]);
     expect(killed.state).toBe("exited");
     expect(killed.exit_kind).toBe("crash");
+  });
+
+  it("takes an agent's clean shutdown summary as a quit, however it was asked to stop", () => {
+    const codex = analyze([
+      ">_ OpenAI Codex (v0.46.0)",
+      "• Ran cargo test",
+      "  └ test result: ok. 14 passed; 0 failed",
+      "• All 14 tests pass; the retry budget is now configurable.",
+      "",
+      "Token usage: total=48,211 input=41,002 (+ 120,448 cached) output=7,209",
+      "To continue this session, run codex resume 0199c3e1-77aa-7c21-9d0e-5b2f4e6a1c90",
+      "dana@devbox:~/shop$ ",
+    ]);
+    expect(codex.state).toBe("exited");
+    expect(codex.exit_kind).toBe("quit");
+    const gemini = analyze([
+      "Using: 1 GEMINI.md file",
+      "✔  Shell npm test",
+      "✦ The importer is done and documented.",
+      "Agent powering down. Goodbye!",
+      "dana@devbox:~/shop$ ",
+    ]);
+    expect(gemini.state).toBe("exited");
+    expect(gemini.exit_kind).toBe("quit");
+    const panicked = analyze([
+      ">_ OpenAI Codex (v0.46.0)",
+      "• Ran cargo test",
+      "thread 'main' panicked at codex-rs/tui/src/app.rs:412:9:",
+      "called `Option::unwrap()` on a `None` value",
+      "dana@devbox:~/shop$ ",
+    ]);
+    expect(panicked.state).toBe("exited");
+    expect(panicked.exit_kind).toBe("crash");
   });
 });
 
@@ -538,5 +689,270 @@ describe("lint rules off and test lines deleted", () => {
     let previous: ActivityAnalysis | null = null;
     for (const pid of [41234, 41301, 41388, 41402]) previous = analyze(poll(pid), 0, previous);
     expect(previous!.loop).toMatchObject({ kind: "tool", count: 4 });
+  });
+});
+
+describe("loops at a shell prompt and in failed edits", () => {
+  const run = (prompt: string, command: string, output: string[]) => [
+    `${prompt}${command}`,
+    ...output,
+  ];
+  const failing = [
+    "go test ./internal/cache/...",
+    "--- FAIL: TestEvictOldest (0.00s)",
+    "    cache_test.go:52: expected 2 entries, got 3",
+    "FAIL",
+    "make: *** [Makefile:9: test] Error 1",
+  ];
+
+  it("the same command with the same failure at a shell prompt, the prompt back after each, is a loop", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 4; i++) lines.push(...run("dev@ci-box:~/svc$ ", "make test", failing));
+    lines.push("dev@ci-box:~/svc$ ");
+    const result = analyze(lines);
+    expect(result.agent_kind).toBe("shell");
+    expect(result.loop).toMatchObject({ kind: "tool", what: "shell(make test)", count: 4 });
+  });
+
+  it("a retry that differs only in its sleep is the same command; a success ends the loop", () => {
+    const retry = (seconds: number, answer: string) =>
+      run("$ ", `sleep ${seconds} && curl -sf http://127.0.0.1:9000/ready`, [answer]);
+    const refused = "curl: (7) Failed to connect to 127.0.0.1 port 9000: Connection refused";
+    const lines = [10, 20, 30, 40].flatMap((s) => retry(s, refused));
+    expect(analyze([...lines, "$ "]).loop).toMatchObject({ kind: "tool", count: 4 });
+    expect(analyze([...lines, ...retry(50, '{"status":"ready"}'), "$ "]).loop).toBeNull();
+  });
+
+  it("a test run whose failure changes between runs, edits between, is no loop", () => {
+    const lines = [
+      ...run("$ ", "make test", failing),
+      ...run("$ ", "sed -i 's/maxEntries+1/maxEntries/' internal/cache/lru.go", []),
+      ...run("$ ", "make test", [
+        "go test ./internal/cache/...",
+        "--- FAIL: TestEvictOrder (0.00s)",
+        "    cache_test.go:71: evicted key b, want a",
+        "FAIL",
+      ]),
+      ...run("$ ", "make test", [
+        "go test ./internal/cache/...",
+        "ok  \tsvc/internal/cache\t0.012s",
+      ]),
+      "$ ",
+    ];
+    expect(analyze(lines).loop).toBeNull();
+  });
+
+  it("aider's same SEARCH/REPLACE failure on the same file again and again is a loop, whatever it tried", () => {
+    const attempt = (old: string) => [
+      "billing/totals.py",
+      "```python",
+      "<<<<<<< SEARCH",
+      `    total = ${old}`,
+      "=======",
+      "    total = (amount * rate).quantize(CENT)",
+      ">>>>>>> REPLACE",
+      "```",
+      "Tokens: 3.4k sent, 190 received. Cost: $0.01 message, $0.04 session.",
+      "# 1 SEARCH/REPLACE block failed to match!",
+      "## SearchReplaceNoExactMatch: This SEARCH block failed to exactly match lines in billing/totals.py",
+      "The SEARCH section must exactly match an existing block of lines including all white space",
+    ];
+    const header = ["Aider v0.86.1", "> fix the rounding in billing/totals.py"];
+    const tries = ["round(amount * rate, 2)", "round(amount*rate, 2)", "round(rate * amount, 2)"];
+    const looped = analyze([...header, ...[...tries, "amount * rate"].flatMap(attempt), "> "]);
+    expect(looped.loop).toMatchObject({ kind: "tool", what: "Edit(billing/totals.py)", count: 4 });
+    const three = analyze([
+      ...header,
+      ...tries.flatMap(attempt),
+      "Only 3 reflections allowed, stopping.",
+      "> ",
+    ]);
+    expect(three.loop).toMatchObject({ kind: "error", count: 3 });
+    expect(three.errors[0]!.text).toMatch(/^## SearchReplaceNoExactMatch: /);
+    const applied = analyze([
+      ...header,
+      ...tries.flatMap(attempt),
+      "billing/totals.py",
+      "<<<<<<< SEARCH",
+      "    total = round(amount * rate)",
+      "=======",
+      "    total = (amount * rate).quantize(CENT)",
+      ">>>>>>> REPLACE",
+      "Applied edit to billing/totals.py",
+      "> ",
+    ]);
+    expect(applied.loop).toBeNull();
+  });
+});
+
+describe("a CI check removed, a skip by other means", () => {
+  it("flags a check step removed from a workflow, but not one replaced or kept", () => {
+    const removed = editMeaning({
+      file: ".github/workflows/ci.yml",
+      old_text:
+        "      - name: Type check\n        run: mypy src\n      - name: Test\n        run: pytest -q",
+      new_text: "      - name: Test\n        run: pytest -q",
+    });
+    expect(removed).toMatchObject({ rule: "ci_disabled" });
+    expect(removed!.evidence).toContain("mypy");
+    expect(
+      editMeaning({
+        file: ".github/workflows/ci.yml",
+        old_text: "        run: flake8 src",
+        new_text: "        run: ruff check src",
+      }),
+    ).toBeNull();
+    expect(
+      editMeaning({
+        file: ".github/workflows/ci.yml",
+        old_text: "        run: mypy src",
+        new_text: "        run: mypy src tests",
+      }),
+    ).toBeNull();
+    expect(
+      editMeaning({
+        file: ".pre-commit-config.yaml",
+        old_text: "  - id: ruff\n  - id: mypy",
+        new_text: "  - id: ruff",
+      }),
+    ).toMatchObject({ rule: "ci_disabled" });
+    expect(editMeaning({ file: "src/app.py", old_text: "run mypy here", new_text: "" })).toBeNull();
+  });
+
+  it("reads the same removal in aider's SEARCH/REPLACE block", () => {
+    const result = analyze([
+      "Aider v0.86.1",
+      "> make the CI green",
+      ".github/workflows/ci.yml",
+      "```yaml",
+      "<<<<<<< SEARCH",
+      "      - name: Types",
+      "        run: mypy --strict app",
+      "      - name: Tests",
+      "=======",
+      "      - name: Tests",
+      ">>>>>>> REPLACE",
+      "```",
+      "Tokens: 2.2k sent, 90 received.",
+      "Applied edit to .github/workflows/ci.yml",
+      "> ",
+    ]);
+    expect(result.actions!.at(-1)?.meaning).toMatchObject({ rule: "ci_disabled" });
+  });
+
+  it("flags shell edits that delete CI checks and pushes that skip CI", () => {
+    expect(commandMeaning("sed -i '/mypy/d' .github/workflows/ci.yml")).toMatchObject({
+      rule: "ci_disabled",
+    });
+    expect(commandMeaning("yq -i 'del(.jobs.lint)' .github/workflows/ci.yml")).toMatchObject({
+      rule: "ci_disabled",
+    });
+    expect(commandMeaning("git push -o ci.skip origin feature/login")).toMatchObject({
+      rule: "ci_disabled",
+    });
+    expect(commandMeaning("sed -i '/^#/d' src/config.ini")).toBeNull();
+    expect(commandMeaning("git push origin feature/login")).toBeNull();
+  });
+
+  it("flags a module-level pytest skip, a mocha this.skip() and a -k deselection", () => {
+    expect(
+      editMeaning({
+        file: "tests/test_dates.py",
+        old_text: "import pytest",
+        new_text: "import pytest\npytestmark = pytest.mark.skip(reason='flaky')",
+      }),
+    ).toMatchObject({ rule: "test_skipped" });
+    expect(
+      editMeaning({
+        file: "test/dates.spec.js",
+        old_text: "  it('parses ISO weeks', function () {",
+        new_text: "  it('parses ISO weeks', function () {\n    this.skip();",
+      }),
+    ).toMatchObject({ rule: "test_skipped" });
+    expect(
+      editMeaning({
+        file: "pytest.ini",
+        old_text: "addopts = -q",
+        new_text: "addopts = -q -k 'not test_parse_week'",
+      }),
+    ).toMatchObject({ rule: "test_skipped" });
+  });
+});
+
+describe("an interactive select a shell program waits on", () => {
+  it("waits for input while a choice list follows the question", () => {
+    const prompts = analyze([
+      "dev@box:~/sites$ npm create vite@latest dashboard",
+      "? Select a framework: › - Use arrow-keys. Return to submit.",
+      "❯   Vanilla",
+      "    Vue",
+      "    React",
+      "    Svelte",
+    ]);
+    expect(prompts.state).toBe("waiting_input");
+    expect(prompts.prompt).toMatch(/^\? Select a framework/);
+    const clack = analyze([
+      "dev@box:~/sites$ npm create astro@latest",
+      "◆  Pick a template:",
+      "│  ● A basic, minimal starter",
+      "│  ○ Use blog template",
+      "│  ○ Use docs (Starlight) template",
+      "└",
+    ]);
+    expect(clack.state).toBe("waiting_input");
+  });
+
+  it("is not waiting when the output after a prompt is no list of choices", () => {
+    const answered = analyze([
+      "dev@box:~/sites$ sudo -k && sudo apt-get update",
+      "[sudo] password for dev:",
+      "Hit:1 http://archive.ubuntu.com/ubuntu noble InRelease",
+      "Get:2 http://security.ubuntu.com/ubuntu noble-security InRelease [126 kB]",
+      "Reading package lists... Done",
+      "dev@box:~/sites$ ",
+    ]);
+    expect(answered.state).toBe("idle");
+    const scaffolded = analyze([
+      "dev@box:~/sites$ npm create vite@latest dashboard -- --template react",
+      "Scaffolding project in /home/dev/sites/dashboard...",
+      "Done. Now run:",
+      "  cd dashboard",
+      "  npm install",
+    ]);
+    expect(scaffolded.state).not.toBe("waiting_input");
+  });
+});
+
+describe("tests renamed out of the runner's sight", () => {
+  it("flags a rename to a name the runner does not collect, not a move that keeps it collected", () => {
+    expect(commandMeaning("git mv tests/test_dates.py tests/_test_dates.py")).toMatchObject({
+      rule: "test_deleted",
+    });
+    expect(commandMeaning("mv src/dates.test.ts src/dates.test.ts.bak")).toMatchObject({
+      rule: "test_deleted",
+    });
+    expect(commandMeaning("mv pkg/cache/lru_test.go pkg/cache/lru_test.go.off")).toMatchObject({
+      rule: "test_deleted",
+    });
+    expect(commandMeaning("git mv tests/test_dates.py tests/unit/test_dates.py")).toBeNull();
+    expect(commandMeaning("git mv tests/test_dates.py tests/unit/")).toBeNull();
+    expect(commandMeaning("git mv tests/helpers.py tests/_helpers.py")).toBeNull();
+  });
+});
+
+describe("questionToReader", () => {
+  it("finds the ask in a message's last sentences, the same rule for every source", () => {
+    expect(questionToReader("Removed 3.8.\nShould I drop 3.9 as well?")).toBe(
+      "Should I drop 3.9 as well?",
+    );
+    expect(questionToReader("Should I use **Postgres** or **SQLite**?**")).toBe(
+      "Should I use **Postgres** or **SQLite**?",
+    );
+    expect(questionToReader("Want me to keep /v1 as an alias? Clients still call it.")).toBe(
+      "Want me to keep /v1 as an alias?",
+    );
+    expect(questionToReader("Why did it fail? The cache was stale. Fixed.")).toBeNull();
+    expect(questionToReader("Done. Anything else?")).toBeNull();
+    expect(questionToReader("All green.")).toBeNull();
   });
 });

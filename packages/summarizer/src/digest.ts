@@ -67,6 +67,9 @@ export interface JudgeDigest {
   readonly stalled: boolean;
 }
 
+/** Unrelated edits and commands in a row that are off track even after task work in the window. */
+const OFF_TRACK_RUN = 10;
+
 /** Actions shown in the digest. */
 export const DIGEST_ACTIONS = 20;
 
@@ -98,6 +101,142 @@ function dirOf(path: string): string {
   return at > 0 ? path.slice(0, at) : "";
 }
 
+/** How a file an action changes relates to the task: manifests, configs and tests are neutral; a file beside the task's files serves it. */
+function fileRelevance(path: string, taskDirs: ReadonlySet<string>): Relevance {
+  if (NEUTRAL_FILE.test(path) || isTestPath(path)) return "neutral";
+  const dir = dirOf(path);
+  return dir !== "" && taskDirs.has(dir) ? "task" : "unrelated";
+}
+
+/** Output a command saves for itself (`> /tmp/out.txt`, `| tee build.log`): no change to the project. */
+const SCRATCH_FILE = /^(?:\/tmp\/|\/var\/tmp\/|\$TMPDIR)|\.(?:log|out|txt|tmp)$/;
+
+/** Task words that ask for dependency work (`bump`, `upgrade`, `dependencies`). */
+const DEPENDENCY_TASK =
+  /^(?:dep|deps|dependency|dependencies|upgrade|bump|version|install|package|lib|library|librarie|vulnerability|cve|audit|renovate|dependabot)$/;
+
+function asksForDependencies(terms: readonly string[]): boolean {
+  return terms.some((term) => DEPENDENCY_TASK.test(term));
+}
+
+/** Package managers' commands that add, upgrade or remove named packages. */
+const INSTALL_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  npm: ["install", "i", "add", "update", "up", "upgrade", "uninstall", "remove", "rm"],
+  pnpm: ["add", "install", "i", "update", "up", "upgrade", "remove", "rm"],
+  yarn: ["add", "upgrade", "up", "remove"],
+  bun: ["add", "install", "i", "update", "remove"],
+  pip: ["install", "uninstall"],
+  pip3: ["install", "uninstall"],
+  poetry: ["add", "update", "remove"],
+  uv: ["add", "remove", "pip"],
+  cargo: ["add", "update", "upgrade", "remove"],
+  go: ["get"],
+  gem: ["install", "update"],
+  bundle: ["add", "update"],
+  composer: ["require", "update", "remove"],
+};
+
+/**
+ * The packages a command adds, upgrades or removes by name (`npm install lodash@4.17.21`,
+ * `pip install -U requests`, `go get example.com/x@v1.2.0`). A bare `npm install` or `npm ci`
+ * installs what the project already asks for: none.
+ */
+export function dependencyChanges(command: string): string[] {
+  const names: string[] = [];
+  for (const part of command.slice(0, 2000).split(/&&|\|\||;|\|/)) {
+    const words = part.trim().split(/\s+/);
+    let i = 0;
+    while (
+      i < words.length &&
+      (/^\w+=/.test(words[i]!) || /^(?:sudo|env|python3?|-m)$/.test(words[i]!))
+    )
+      i++;
+    const program = words[i];
+    const subs = program === undefined ? undefined : INSTALL_COMMANDS[program];
+    if (subs === undefined || !subs.includes(words[i + 1] ?? "")) continue;
+    let args = words.slice(i + 2);
+    if (program === "uv" && words[i + 1] === "pip") args = args.slice(1);
+    for (const word of args) {
+      if (
+        word.startsWith("-") ||
+        word === "." ||
+        /^-r$/.test(word) ||
+        /\.(?:txt|toml|json|lock)$/.test(word)
+      )
+        continue;
+      names.push(word.replace(/^(@?[^@=<>~!]+).*$/, "$1"));
+    }
+  }
+  return names;
+}
+
+/** A dependency line with its version: `"lodash": "^4.17.21"`, `requests = "2.31"`, `django==4.2`, `github.com/x/y v1.2.0`. */
+const DEPENDENCY_VERSION =
+  /^\s*["']?(@?[\w./-]+)["']?\s*(?:[:=]\s*["']?[\^~>=<]*|==|>=|~=|\s+v)\s*(\d+(?:\.\d+)*[\w.-]*)/;
+
+/** The dependencies a manifest edit moves to another version (in its removed and its added text). */
+export function versionBumps(action: Pick<AgentAction, "removed" | "added">): string[] {
+  const before = new Map<string, string>();
+  for (const line of (action.removed ?? "").split("\n")) {
+    const m = DEPENDENCY_VERSION.exec(line);
+    if (m) before.set(m[1]!, m[2]!);
+  }
+  const bumped: string[] = [];
+  for (const line of (action.added ?? "").split("\n")) {
+    const m = DEPENDENCY_VERSION.exec(line);
+    if (m && before.has(m[1]!) && before.get(m[1]!) !== m[2] && m[1] !== "version")
+      bumped.push(m[1]!);
+  }
+  return bumped;
+}
+
+/**
+ * The files a shell command writes: `sed -i … FILE`, `> FILE`, `>> FILE`, `tee FILE`, and
+ * `git config --global` (the user's `~/.gitconfig`). A shell-driven agent edits files this way.
+ */
+export function writtenPaths(command: string): string[] {
+  const paths = new Set<string>();
+  const text = command.slice(0, 2000);
+  for (const part of text.split(/&&|\|\||;|\|/)) {
+    const words = part
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "");
+    let i = 0;
+    while (i < words.length && (/^\w+=/.test(words[i]!) || words[i] === "sudo")) i++;
+    const program = words[i];
+    if (program === "sed" && words.slice(i + 1).some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w))) {
+      const last = words.at(-1);
+      if (last !== undefined && !last.startsWith("-") && !/^['"]/.test(last)) paths.add(last);
+    } else if (program === "tee") {
+      for (const w of words.slice(i + 1)) if (!w.startsWith("-")) paths.add(w);
+    } else if (program === "git" && words[i + 1] === "config" && words.includes("--global")) {
+      paths.add("~/.gitconfig");
+    }
+  }
+  for (const m of text.matchAll(/(?:^|[^<>&\d])>>?\s*([^\s;&|<>]+)/g)) {
+    const target = m[1]!.replace(/^["']|["']$/g, "");
+    if (target !== "" && !/^(?:&\d|\/dev\/(?:null|stdout|stderr|tty))$/.test(target))
+      paths.add(target);
+  }
+  return [...paths];
+}
+
+/**
+ * Keywords and names every program is full of (`import`, `return`, `self`, `console`): in an
+ * edit's text they say nothing about its subject, so a task to "add CSV import" is not served
+ * by every Python edit that adds an `import` line.
+ */
+const CODE_WORDS = new Set(
+  `import imports from export exports default require include using package module return def
+  class function func fn const let var async await new if else elif for while try catch except
+  finally raise throw throws public private protected static void int str string bool boolean
+  self this true false null none nil undefined type interface struct enum impl pub mut use as
+  with yield lambda pass break continue case switch println printf print console`
+    .split(/\s+/)
+    .filter((word) => word !== ""),
+);
+
 function actionWords(action: AgentAction): string[] {
   const words: string[] = [];
   if (
@@ -108,7 +247,8 @@ function actionWords(action: AgentAction): string[] {
   )
     words.push(...wordsOf(action.target.slice(0, 300)));
   else words.push(...pathWords(action.target));
-  if (action.added) words.push(...wordsOf(action.added.slice(0, 300)));
+  if (action.added)
+    words.push(...wordsOf(action.added.slice(0, 300)).filter((w) => !CODE_WORDS.has(w)));
   return words;
 }
 
@@ -125,11 +265,24 @@ function relevanceOf(
     case "other":
       return "neutral"; // looking around is not drift
     case "edit": {
-      if (NEUTRAL_FILE.test(action.target) || isTestPath(action.target)) return "neutral";
-      const dir = dirOf(action.target);
-      return dir !== "" && taskDirs.has(dir) ? "task" : "unrelated";
+      if (NEUTRAL_FILE.test(action.target) && versionBumps(action).length > 0)
+        return asksForDependencies(terms) ? "neutral" : "unrelated";
+      return fileRelevance(action.target, taskDirs);
     }
     case "command": {
+      if (dependencyChanges(action.target).length > 0)
+        return asksForDependencies(terms) ? "neutral" : "unrelated";
+      const written = writtenPaths(action.target);
+      if (written.length > 0) {
+        const each = written.map((path) =>
+          SCRATCH_FILE.test(path) ? "neutral" : fileRelevance(path, taskDirs),
+        );
+        return each.includes("unrelated")
+          ? "unrelated"
+          : each.includes("task")
+            ? "task"
+            : "neutral";
+      }
       const programs = commandPrograms(action.target);
       return programs.length > 0 && programs.every((p) => GENERIC_COMMAND.test(p))
         ? "neutral"
@@ -144,18 +297,45 @@ function relevanceOf(
 function actionsOf(input: JudgeInput): AgentAction[] {
   const activity = input.activity;
   if (Array.isArray(activity.actions)) return activity.actions;
-  return appendActions(undefined, activity.tool_calls, activity.edits ?? []);
+  return appendActions(undefined, activity.tool_calls, activity.edits ?? [], failureContext(input));
 }
 
-/** The words the agent itself wrote (its messages and output, prompts and the user's echoed message left out). */
+/**
+ * What the failures seen say (the errors and the last test summary), so an edit given by a
+ * structured source that sets an expected value to the actual one is recognised as such.
+ */
+function failureContext(input: JudgeInput): { failureText: string } {
+  const activity = input.activity;
+  const text = [...activity.errors.map((e) => e.text), activity.tests?.raw ?? ""]
+    .filter((t) => t !== "")
+    .join("\n");
+  return { failureText: text.slice(-4000) };
+}
+
+/**
+ * A line that shows an action rather than the agent's words: a tool call (`⏺ Update(a.ts)`,
+ * `✔ Edit a.ts`, `• Ran npm test`, `• Edited a.ts`), a tool's result (`⎿ …`, `└ …`), a diff line
+ * (`12 +  x`), a command typed at a shell prompt. Actions are judged as actions already.
+ */
+const ACTION_LINE =
+  /^(?:[⎿└├│]|(?:[⏺●]\s*)?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?\(|[✔✓✗✕⊷]\s|•\s+(?:Ran|Running|Edited|Added|Deleted|Updated|Read|Explored|Exploring|Search|Searched|List|Listed|Called|Calling)\b|\d+\s+[-+]\s|Applied edit to\s|<{7}|>{7}|={7})/;
+
+/** Lines of the agent's own words that count: the most recent ones. */
+const OWN_WORDS_LINES = 20;
+
+/** The words the agent itself wrote lately (its messages, not its actions; prompts and the user's echoed message left out). */
 function ownWords(input: JudgeInput): string[] {
   const text: string[] = [];
   for (const raw of input.cleanedLines) {
     const line = raw.trim();
     if (/^(?:>|›|❯)\s/.test(line)) continue; // the user's message, echoed
-    text.push(withoutPrompt(line));
+    if (ACTION_LINE.test(line)) continue;
+    const bare = withoutPrompt(line);
+    if (bare !== line && bare.trim() !== "") continue; // a command typed at a shell prompt
+    text.push(bare);
   }
-  return wordsOf(text.join("\n").slice(-8000));
+  // What it says now: words of the task far back (its plan, before it wandered) explain nothing.
+  return wordsOf(text.slice(-OWN_WORDS_LINES).join("\n").slice(-8000));
 }
 
 function judgeWindow(actions: readonly DigestAction[], mentioned: boolean): DriftWindow {
@@ -174,17 +354,24 @@ function judgeWindow(actions: readonly DigestAction[], mentioned: boolean): Drif
     run++;
     targets.add(action.target);
     if (action.kind === "edit") edits.add(action.target);
+    else if (action.kind === "command")
+      for (const path of writtenPaths(action.target)) if (!SCRATCH_FILE.test(path)) edits.add(path);
   }
   const share = serving + unrelated === 0 ? null : serving / (serving + unrelated);
   // The agent's own words naming the task make unrelated-looking work more likely to serve it.
   const need = mentioned ? 1 : 0;
+  // Off track: nothing in the window serves the task any more (or a very long run does not), a
+  // significant misalignment. Drifting: the agent did serve its task in the window and has
+  // wandered from it since, a deviation it may still come back from.
   let verdict: DriftWindow["verdict"] = null;
   if (
-    (edits.size >= 3 + need && run >= 3 && (share ?? 0) < 0.34) ||
-    (run >= 6 + need && targets.size >= 4 && serving === 0)
+    (serving === 0 && edits.size >= 3 + need && run >= 3) ||
+    (run >= 6 + need && targets.size >= 4 && serving === 0) ||
+    (run >= OFF_TRACK_RUN && edits.size >= 3)
   )
     verdict = "off_track";
   else if (
+    (edits.size >= 3 + need && run >= 3 && (share ?? 0) < 0.34) ||
     (edits.size >= 2 + need && (run >= 3 || serving === 0)) ||
     (run >= 4 + need && targets.size >= 3)
   )
@@ -231,7 +418,8 @@ export function buildDigest(input: JudgeInput): JudgeDigest {
     subversions.push(meaning);
   };
   for (const action of actions) add(action.meaning);
-  for (const edit of input.activity.edits ?? []) add(editMeaning(edit));
+  const context = failureContext(input);
+  for (const edit of input.activity.edits ?? []) add(editMeaning(edit, context));
   const own = ownWords(input);
   const mentioned = matchedTerms(terms, own);
   const fromActions = matchedTerms(

@@ -404,5 +404,95 @@ describe("trailingQuestion", () => {
     expect(trailingQuestion("Why did it fail? The cache was stale. Fixed.")).toBeNull();
     expect(trailingQuestion("```\nif (x?)\n```")).toBeNull();
     expect(trailingQuestion(null)).toBeNull();
+    expect(trailingQuestion("All 31 tests pass. Anything else?")).toBeNull();
+    expect(trailingQuestion("Removed 3.8 from the matrix.\nShould I drop 3.9 as well?")).toBe(
+      "Removed 3.8 from the matrix.\nShould I drop 3.9 as well?",
+    );
+    expect(
+      trailingQuestion("Do you want me to bump the major version? It changes the runtimes."),
+    ).toMatch(/bump the major version/);
+  });
+});
+
+describe("a Codex turn that ends without task_complete", () => {
+  const at = "2026-11-21T14:00:00.000Z";
+  const line = (type: string, payload: unknown) => JSON.stringify({ timestamp: at, type, payload });
+  const rollout = (text: string) => [
+    line("event_msg", { type: "user_message", message: "drop Python 3.8" }),
+    line("response_item", {
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text }],
+    }),
+    line("event_msg", {
+      type: "token_count",
+      info: { total_token_usage: { input_tokens: 900, output_tokens: 40 } },
+    }),
+  ];
+  const now = new Date(Date.parse(at) + 5_000);
+
+  it("is idle, or waiting for an answer to its question, at once rather than after the quiet time", () => {
+    const done = analyzeEvents(
+      parseCodexLines(rollout("Removed 3.8 from the CI matrix."), null).events,
+      {
+        now,
+        lastOutputAt: new Date(at),
+      },
+    );
+    expect(done.state).toBe("idle");
+    const asked = analyzeEvents(
+      parseCodexLines(rollout("Removed 3.8. Should I drop 3.9 as well?"), null).events,
+      { now, lastOutputAt: new Date(at) },
+    );
+    expect(asked.state).toBe("waiting_input");
+    expect(asked.prompt).toMatch(/drop 3\.9 as well\?/);
+  });
+});
+
+describe("a call that finishes at once but has no result", () => {
+  const at = "2026-11-21T14:00:00.000Z";
+  const base = { at, source: "claude_transcript" as const, session_id: "s" };
+  const input = (over: Partial<ToolInput>): ToolInput => ({
+    command: null,
+    file_path: null,
+    old_text: null,
+    new_text: null,
+    pattern: null,
+    description: null,
+    ...over,
+  });
+  const calling = (tool: string, over: Partial<ToolInput>): AgentEvent[] => [
+    { ...base, type: "user_prompt", text: "Set the default locale to fr-FR" },
+    { ...base, type: "tool_call", call_id: "t1", tool, input: input(over) },
+  ];
+  const after = (seconds: number, events: AgentEvent[]) =>
+    analyzeEvents(events, {
+      now: new Date(Date.parse(at) + seconds * 1000),
+      lastOutputAt: new Date(at),
+    });
+
+  it("waits for approval once it has been quiet for APPROVAL_QUIET_SECONDS", () => {
+    const edit = calling("Edit", {
+      file_path: ".claude/settings.json",
+      old_text: '"locale": "en-US"',
+      new_text: '"locale": "fr-FR"',
+    });
+    expect(after(4, edit).state).toBe("working");
+    const waiting = after(12, edit);
+    expect(waiting.state).toBe("waiting_permission");
+    expect(waiting.prompt).toContain("Edit");
+    expect(waiting.state_reason).toMatch(/^quiet: Edit has had no result/);
+    const fetch = calling("WebFetch", { pattern: "https://example.com/locales" });
+    expect(after(12, fetch).state).toBe("working");
+    expect(after(35, fetch).state).toBe("waiting_permission");
+  });
+
+  it("is still working when a shell command runs long, or when the result came", () => {
+    expect(after(300, calling("Bash", { command: "npm run build" })).state).toBe("working");
+    const done = [
+      ...calling("Edit", { file_path: "src/i18n.ts" }),
+      { ...base, type: "tool_result" as const, call_id: "t1", is_error: false, excerpt: "ok" },
+    ];
+    expect(after(25, done).state).not.toBe("waiting_permission");
   });
 });

@@ -8,6 +8,7 @@ import {
   type TestResult,
   type ToolCall,
   analyzeActivity,
+  questionToReader,
 } from "@agentwatch/activity";
 import { type AgentEvent, type TokenUsage, emptyTokenUsage } from "@agentwatch/models";
 import { describe, InvalidTranscriptInputError } from "./errors.js";
@@ -44,6 +45,37 @@ export const TOOL_LOOP_COUNT = 5;
 const OTHER_MODELS = "(other models)";
 /** Quiet seconds after the agent's text, with nothing pending, after which a turn is taken as ended. */
 export const DEFAULT_QUIET_SECONDS = 60;
+/**
+ * Seconds after which a local tool that finishes at once (an edit, a read, a search) and has no
+ * result yet is taken as waiting for approval (or `quietSeconds`, when that is shorter).
+ */
+export const APPROVAL_QUIET_SECONDS = 10;
+/** The same for a fetch, which waits on the network and may take longer. */
+const FETCH_APPROVAL_SECONDS = 30;
+
+/** Local tools that finish in milliseconds once allowed: edits, reads, searches (not shell commands). */
+const INSTANT_TOOLS = new Set([
+  "Edit",
+  "MultiEdit",
+  "Write",
+  "NotebookEdit",
+  "Read",
+  "Glob",
+  "Grep",
+  "LS",
+  "apply_patch",
+  "edit",
+  "write_file",
+  "replace",
+  "read_file",
+]);
+const FETCH_TOOLS = new Set(["WebFetch", "web_fetch"]);
+
+/** After how many quiet seconds a pending call of `tool` waits for approval; null for a tool that may just be running. */
+function approvalSeconds(tool: string, argument: string): number | null {
+  if (INSTANT_TOOLS.has(tool) || /^apply_patch\b/.test(argument)) return APPROVAL_QUIET_SECONDS;
+  return FETCH_TOOLS.has(tool) ? FETCH_APPROVAL_SECONDS : null;
+}
 
 /** The tool call still waiting for its result. */
 export interface PendingTool {
@@ -137,22 +169,25 @@ function addRecent(list: string[], item: string, max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
 
-const QUESTION_END = /\?["'”’)*_`\]]*$/;
 const NOT_A_QUESTION_LINE = /^(?:```|\s{4}|\t|[|>])/;
 
 /**
- * The question the agent's last text ends with, when it asks the user something (its last line
- * ends with a question mark), else null.
+ * The question the agent's last text ends with, when it asks the user to decide something (by
+ * the same rule as the screen, `questionToReader`: not a courtesy such as "Anything else?", nor
+ * a rhetorical question it answers; also when one short remark follows a question put to the
+ * user), as its last paragraph; else null.
  */
 export function trailingQuestion(text: string | null): string | null {
   if (!text) return null;
   const lines = text.trimEnd().split("\n");
   const last = lines[lines.length - 1] ?? "";
-  if (NOT_A_QUESTION_LINE.test(last) || !QUESTION_END.test(last.trim())) return null;
+  if (NOT_A_QUESTION_LINE.test(last)) return null;
   // The last paragraph, as the question.
   let start = lines.length - 1;
   while (start > 0 && lines[start - 1]!.trim() !== "") start--;
-  return cutMiddle(lines.slice(start).join("\n").trim(), 500);
+  const paragraph = lines.slice(start).join("\n").trim();
+  if (questionToReader(paragraph) === null) return null;
+  return cutMiddle(paragraph, 500);
 }
 
 function argumentOf(event: Extract<AgentEvent, { type: "tool_call" }>): string {
@@ -448,7 +483,9 @@ function usageSummary(usage: readonly ModelUsage[], prices: PriceTable) {
  * agent's last text ends with a question; a rate limit → rate_limited; an API error that ended the
  * turn → errored; a session end → exited; a prompt → working. When the last thing said is the
  * agent's text with nothing pending and the agent has been quiet for `quietSeconds`, the turn is
- * taken as ended (`state_reason` starts with `quiet:`). A tool call or result reported by two
+ * taken as ended (`state_reason` starts with `quiet:`); an edit, read or search with no result
+ * for `APPROVAL_QUIET_SECONDS` (10 s; a fetch 30 s; or `quietSeconds` when shorter) is taken as
+ * waiting for approval (they finish at once when allowed). A tool call or result reported by two
  * sources (transcript and hooks, same call id) counts once. Pass the result back as `previous`:
  * everything carries over in bounded, JSON-serialisable state. Pure: the time comes in as `now`.
  *
@@ -507,6 +544,25 @@ export function analyzeEvents(
       ? { kind: "question", tool: null, text: question, since: carry.last_at }
       : null;
     reason = `quiet: no event for ${Math.round(idleSeconds)} s after the agent's text${question ? ", which asks a question" : ""}`;
+  }
+  const pending = carry.open_calls[carry.open_calls.length - 1];
+  const approvalAfter = pending ? approvalSeconds(pending.tool, pending.argument) : null;
+  if (
+    state === ActivityState.WORKING &&
+    pending !== undefined &&
+    approvalAfter !== null &&
+    idleSeconds >= Math.min(quietSeconds, approvalAfter)
+  ) {
+    // An edit, a read or a search takes milliseconds: one with no result for this long has not
+    // run, it waits for the user to allow it (a dialog the session file does not record).
+    state = ActivityState.WAITING_PERMISSION;
+    waiting = {
+      kind: "permission",
+      tool: pending.tool,
+      text: pending.argument ? `${pending.tool} ${pending.argument}` : pending.tool,
+      since: pending.since,
+    };
+    reason = `quiet: ${pending.tool} has had no result for ${Math.round(idleSeconds)} s, so it waits for approval`;
   }
   const waitingState =
     state === ActivityState.WAITING_INPUT || state === ActivityState.WAITING_PERMISSION;

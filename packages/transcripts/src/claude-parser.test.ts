@@ -352,3 +352,39 @@ describe("a sub-agent transcript", () => {
     expect(usageOf(events)).toEqual(claudeUsageOracle(fixtureLines("claude-subagent.jsonl")));
   });
 });
+
+describe("a plan put up for approval", () => {
+  it("is a permission request (an approval), not a question", () => {
+    const { events } = parseClaudeLines(
+      [
+        entry({
+          type: "assistant",
+          uuid: "a1",
+          message: {
+            id: "msg_1",
+            role: "assistant",
+            model: "claude-sonnet-4-5-20250929",
+            content: [
+              {
+                type: "tool_use",
+                id: "toolu_plan",
+                name: "ExitPlanMode",
+                input: { plan: "1. Add a cancel route\n2. Test it" },
+              },
+            ],
+            stop_reason: "tool_use",
+            usage: { input_tokens: 10, output_tokens: 5 },
+          },
+        }),
+      ],
+      null,
+    );
+    expect(of(events, "question")).toEqual([]);
+    expect(of(events, "permission_request")).toEqual([
+      expect.objectContaining({
+        tool: "ExitPlanMode",
+        message: "Approve this plan?\n1. Add a cancel route\n2. Test it",
+      }),
+    ]);
+  });
+});

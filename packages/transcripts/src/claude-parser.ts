@@ -396,13 +396,16 @@ function assistantEntry(line: ClaudeLine): void {
           text: question,
         });
       } else if (tool === "ExitPlanMode") {
+        // Claude Code asks leave to carry the plan out ("Would you like to proceed?"): an
+        // approval, like a tool's permission dialog, not a question with an answer of its own.
         const plan = isObject(block.input) ? str(block.input.plan, MESSAGE_CHARS) : null;
         line.push({
           at: line.at,
           source: line.source,
           session_id: line.sessionId,
-          type: "question",
-          text: cutMiddle(
+          type: "permission_request",
+          tool,
+          message: cutMiddle(
             plan ? `Approve this plan?\n${plan}` : "Approve the plan?",
             MESSAGE_CHARS,
           ),

@@ -296,3 +296,96 @@ describe("parsePatch", () => {
     });
   });
 });
+
+describe("the end of a Codex turn", () => {
+  const item = (payload: unknown) => line("response_item", payload);
+  const said = (text: string, extra: object = {}) =>
+    item({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text }],
+      ...extra,
+    });
+  const tokens = (n: number) =>
+    line("event_msg", {
+      type: "token_count",
+      info: { total_token_usage: { input_tokens: n, output_tokens: 10 } },
+    });
+  const prompt = line("event_msg", { type: "user_message", message: "bump the retry limit" });
+  const call = item({
+    type: "function_call",
+    name: "shell",
+    arguments: JSON.stringify({ command: ["rg", "-n", "MAX_RETRIES", "src"] }),
+    call_id: "call_1",
+  });
+  const output = item({
+    type: "function_call_output",
+    call_id: "call_1",
+    output: JSON.stringify({
+      output: "src/retry.ts:3:export const MAX_RETRIES = 3",
+      metadata: { exit_code: 0 },
+    }),
+  });
+  const types = (lines: string[]) => parseCodexLines(lines, null).events.map((e) => e.type);
+
+  it("ends when a model response says something and calls no tool, without task_complete", () => {
+    expect(
+      types([
+        prompt,
+        said("Looking for the constant first."),
+        call,
+        tokens(100),
+        output,
+        said("Raised MAX_RETRIES to 5 in src/retry.ts."),
+        tokens(200),
+      ]),
+    ).toEqual([
+      "user_prompt",
+      "assistant_text",
+      "tool_call",
+      "usage",
+      "tool_result",
+      "assistant_text",
+      "usage",
+      "turn_end",
+    ]);
+  });
+
+  it("goes on while a response calls a tool, and gives one turn end when task_complete follows", () => {
+    expect(types([prompt, said("Searching."), call, tokens(100)])).not.toContain("turn_end");
+    const events = types([
+      prompt,
+      said("Done."),
+      tokens(100),
+      line("event_msg", { type: "task_complete", last_agent_message: "Done." }),
+    ]);
+    expect(events.filter((t) => t === "turn_end")).toHaveLength(1);
+    expect(
+      types([
+        prompt,
+        said("Searching."),
+        call,
+        line("event_msg", { type: "turn_aborted", reason: "interrupted" }),
+      ]),
+    ).toContain("turn_end");
+  });
+
+  it("ends at a message marked as the final answer", () => {
+    expect(types([prompt, said("All set.", { phase: "final_answer" })])).toEqual([
+      "user_prompt",
+      "assistant_text",
+      "turn_end",
+    ]);
+    expect(types([prompt, said("Checking the tests.", { phase: "commentary" })])).toEqual([
+      "user_prompt",
+      "assistant_text",
+    ]);
+  });
+
+  it("carries the response being read across calls", () => {
+    const first = parseCodexLines([prompt, said("Raised MAX_RETRIES to 5.")], null);
+    const stored = JSON.parse(JSON.stringify(first.state)) as unknown;
+    const second = parseCodexLines([tokens(150)], readCodexParseState(stored));
+    expect(second.events.map((e) => e.type)).toEqual(["usage", "turn_end"]);
+  });
+});

@@ -51,8 +51,17 @@ export interface CodexParseState {
   last_total: [input: number, cached: number, output: number, reasoning: number] | null;
   /** Whether the last rate-limit snapshot showed a window used up. */
   limit_hit: boolean;
+  /**
+   * The model response being read: `open` (nothing yet), `said` (an assistant message and no
+   * tool call so far), `tool` (a tool call, so the turn goes on), `ended` (a turn end was given).
+   */
+  response: CodexResponse;
   stats: ParseStats;
 }
+
+/** Where the model response being read stands (see `CodexParseState.response`). */
+export type CodexResponse = "open" | "said" | "tool" | "ended";
+const RESPONSES: readonly CodexResponse[] = ["open", "said", "tool", "ended"];
 
 /** A Codex parse state that has seen nothing. */
 export function createCodexParseState(): CodexParseState {
@@ -66,6 +75,7 @@ export function createCodexParseState(): CodexParseState {
     recent_texts: [],
     last_total: null,
     limit_hit: false,
+    response: "open",
     stats: emptyParseStats(),
   };
 }
@@ -83,6 +93,8 @@ export function readCodexParseState(value: unknown): CodexParseState {
   if (Array.isArray(total) && total.length === 4 && total.every((n) => count(n) === n))
     state.last_total = total as CodexParseState["last_total"];
   state.limit_hit = value.limit_hit === true;
+  if (RESPONSES.includes(value.response as CodexResponse))
+    state.response = value.response as CodexResponse;
   state.stats = readParseStats(value.stats);
   return state;
 }
@@ -130,6 +142,7 @@ function echoed(line: CodexLine, kind: "u" | "a", text: string): boolean {
 function userPrompt(line: CodexLine, raw: string): void {
   const text = raw.trim();
   if (text === "" || CONTEXT_TEXT.test(text) || echoed(line, "u", text)) return;
+  line.state.response = "open";
   line.push({
     at: line.at,
     source: line.source,
@@ -255,15 +268,19 @@ function responseItem(line: CodexLine, item: Obj): void {
   switch (item.type) {
     case "message": {
       if (item.role === "user") userPrompt(line, messageText(item.content, ["input_text", "text"]));
-      else if (item.role === "assistant")
+      else if (item.role === "assistant") {
         assistantText(line, messageText(item.content, ["output_text", "text"]));
-      else markIgnored(stats, `message:${String(item.role)}`);
+        if (line.state.response === "open") line.state.response = "said";
+        // newer Codex marks the message that ends the turn (`phase: "final_answer"`, `end_turn`)
+        if (item.phase === "final_answer" || item.end_turn === true) turnEnd(line);
+      } else markIgnored(stats, `message:${String(item.role)}`);
       break;
     }
     case "function_call":
     case "custom_tool_call": {
       const name = str(item.name, 200) ?? "unknown";
       const args = item.type === "custom_tool_call" ? item.input : parseArguments(item.arguments);
+      line.state.response = "tool";
       line.push({
         at: line.at,
         source: line.source,
@@ -279,6 +296,7 @@ function responseItem(line: CodexLine, item: Obj): void {
       const action = isObject(item.action) ? item.action : {};
       const input = emptyToolInput();
       input.command = commandText(action.command);
+      line.state.response = "tool";
       line.push({
         at: line.at,
         source: line.source,
@@ -308,6 +326,7 @@ function responseItem(line: CodexLine, item: Obj): void {
       const action = isObject(item.action) ? item.action : {};
       const input = emptyToolInput();
       input.pattern = str(action.query) ?? str(action.url);
+      line.state.response = "tool";
       line.push({
         at: line.at,
         source: line.source,
@@ -324,7 +343,34 @@ function responseItem(line: CodexLine, item: Obj): void {
   }
 }
 
+/** Ends the turn: a `turn_end` event, once per turn. */
+function turnEnd(line: CodexLine): void {
+  line.state.response = "ended";
+  line.push({
+    at: line.at,
+    source: line.source,
+    session_id: line.state.session_id,
+    type: "turn_end",
+  });
+}
+
+/**
+ * A `token_count` closes one model response. Codex asks the model again only when a response
+ * called a tool, so a response that said something and called none ended the turn, also in
+ * the versions that do not write `task_complete` to the rollout.
+ */
+function responseDone(line: CodexLine): void {
+  const state = line.state;
+  if (state.response === "said") turnEnd(line);
+  else if (state.response === "tool") state.response = "open";
+}
+
 function tokenCount(line: CodexLine, payload: Obj): void {
+  countTokens(line, payload);
+  if (isObject(payload.info)) responseDone(line);
+}
+
+function countTokens(line: CodexLine, payload: Obj): void {
   const state = line.state;
   limits(line, payload.rate_limits);
   const info = payload.info;
@@ -399,16 +445,14 @@ function eventMsg(line: CodexLine, payload: Obj): void {
       return;
     case "agent_message":
       if (typeof payload.message === "string") assistantText(line, payload.message);
+      if (line.state.response === "open") line.state.response = "said";
       return;
     case "task_complete":
     case "turn_complete":
+      if (line.state.response !== "ended") turnEnd(line);
+      return;
     case "turn_aborted":
-      line.push({
-        at: line.at,
-        source: line.source,
-        session_id: line.state.session_id,
-        type: "turn_end",
-      });
+      turnEnd(line);
       return;
     case "error":
     case "stream_error": {

@@ -31,6 +31,7 @@ export { isRateLimited } from "./rate-limit.js";
 export {
   analyzeEvents,
   trailingQuestion,
+  APPROVAL_QUIET_SECONDS,
   DEFAULT_QUIET_SECONDS,
   type AnalyzeEventsOptions,
   type EventAnalysis,

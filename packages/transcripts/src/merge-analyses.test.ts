@@ -38,6 +38,21 @@ describe("mergeAnalyses", () => {
     expect(merged.pending_tool).toMatchObject({ tool: "Bash" });
   });
 
+  it("takes a permission dialog from the screen while the events show only the agent's text", () => {
+    const terminal = analyzeActivity(CLAUDE_PROMPT, { now, lastOutputAt: recently });
+    const events = analyzeEvents(
+      [
+        { ...base, type: "user_prompt", text: "Reinstall the dependencies" },
+        { ...base, type: "assistant_text", text: "I'll reinstall them from scratch." },
+      ],
+      { now, lastOutputAt: recently },
+    );
+    expect(events.state).toBe("working");
+    const merged = mergeAnalyses(terminal, events);
+    expect(merged.state).toBe("waiting_permission");
+    expect(merged.state_reason).toBe("screen: a permission dialog is open");
+  });
+
   it("keeps the events as the truth for tools, files and usage, and both carries", () => {
     const terminal = analyzeActivity(["⏺ Read(src/other.ts)", "⏺ Bash(make)"], {
       now,

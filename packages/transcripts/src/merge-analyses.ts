@@ -14,8 +14,13 @@ function mergedState(
     reason: `screen: ${why}`,
   });
   if (terminal.state === ActivityState.EXITED) return screen("the program ended");
-  if (events.pending_tool && terminal.state === ActivityState.WAITING_PERMISSION)
-    return screen(`a permission dialog for ${events.pending_tool.tool} is open`);
+  if (
+    terminal.state === ActivityState.WAITING_PERMISSION &&
+    (events.pending_tool || events.state === ActivityState.WORKING)
+  )
+    return screen(
+      `a permission dialog${events.pending_tool ? ` for ${events.pending_tool.tool}` : ""} is open`,
+    );
   if (
     events.state === ActivityState.WAITING_PERMISSION &&
     (terminal.state === ActivityState.WORKING || terminal.state === ActivityState.IDLE) &&
@@ -53,7 +58,8 @@ function mergedState(
  * Joins what the screen says about an agent (`analyzeActivity`) with what its structured sources
  * say (`analyzeEvents`). Events are the truth for tools, files, commands, tests, errors, loops,
  * edits, waiting and usage; the terminal fills in what events cannot say: the output preview when
- * events give none, a permission dialog on screen while an event shows a tool call pending, the
+ * events give none, a permission dialog on screen while the events show the agent at work (a
+ * call pending, or its text with no call recorded yet: the approval comes before the call), the
  * program's end, a question or a usage limit on screen that no event says, the prompt back on
  * screen when no event shows a call running, the state when events only show silence, and the end
  * of a permission request once the screen has moved on. With only one of the
