@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AnthropicProvider,
   GuardedProvider,
-  ProviderError,
+  type ProviderError,
   SummaryGenerator,
 } from "../src/index.js";
 import { FakeAnthropic, reply } from "./helpers/fake-anthropic.js";
