@@ -247,7 +247,7 @@ export const agentEventSchema = z.discriminatedUnion("type", [
  * const event = parseAgentEvent(line);
  */
 export function parseAgentEvent(json: unknown): AgentEvent {
-  return validateWith(agentEventSchema, "AgentEvent", json) as AgentEvent;
+  return validateWith<AgentEvent>(agentEventSchema, "AgentEvent", json);
 }
 
 /** A TokenUsage of zeros. */

@@ -92,7 +92,11 @@ export async function buildService(
   tmux: TmuxSource | undefined;
 }> {
   const { context } = prepared;
-  const { generator, model, stats: judgeStats } = createJudges(context, {
+  const {
+    generator,
+    model,
+    stats: judgeStats,
+  } = createJudges(context, {
     offline: flags.offline,
   });
   const { source, tmux } = buildSource(prepared.flags, context, prepared.sessions);
