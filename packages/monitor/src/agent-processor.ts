@@ -1,6 +1,13 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
 import { stat } from "node:fs/promises";
-import type { AgentEvent, Clock, Logger, OnTrackStatus, TokenUsage } from "@agentwatch/models";
+import {
+  type AgentEvent,
+  type Clock,
+  type Logger,
+  type OnTrackStatus,
+  type TokenUsage,
+  addTokenUsage,
+} from "@agentwatch/models";
 import type { AgentInfo, LogFormat } from "./agent-source.js";
 import {
   type AgentRecord,
@@ -179,11 +186,24 @@ function inTimeOrder(a: readonly AgentEvent[], b: readonly AgentEvent[]): AgentE
 }
 
 /** The tokens and cost an analysis of events measured, as summary fields, when it did. */
-function usageOf(analysis: ActivityAnalysisLike): Pick<MonitoredSummary, "tokens" | "cost_usd"> {
+function usageOf(
+  analysis: ActivityAnalysisLike,
+  base: UsageBase | null,
+): Pick<MonitoredSummary, "tokens" | "cost_usd"> {
   const { tokens, cost_usd } = analysis as { tokens?: unknown; cost_usd?: unknown };
   if (tokens === null || typeof tokens !== "object") return {};
-  const usage = { tokens: tokens as TokenUsage };
-  return typeof cost_usd === "number" && Number.isFinite(cost_usd) ? { ...usage, cost_usd } : usage;
+  const measured = tokens as TokenUsage;
+  const usage = { tokens: base === null ? measured : addTokenUsage(base.tokens, measured) };
+  if (typeof cost_usd !== "number" || !Number.isFinite(cost_usd)) return usage;
+  if (base !== null && base.cost_usd === null) return usage; // part of the total has no price
+  return { ...usage, cost_usd: (base?.cost_usd ?? 0) + cost_usd };
+}
+
+/** What a session used before this process began reading it (from its last stored summary). */
+export interface UsageBase {
+  readonly tokens: TokenUsage;
+  /** Null when that part's cost was not known. */
+  readonly cost_usd: number | null;
 }
 
 /** A read that got as far as its summary: what is left is storing it and committing. */
@@ -394,7 +414,7 @@ export class AgentProcessor {
     const summary: MonitoredSummary = {
       ...generated,
       activity_state: analysis.state,
-      ...usageOf(analysis),
+      ...usageOf(analysis, record.usageBase),
       ...(this.#d.lane !== undefined ? { judged_by: "offline" } : {}),
     };
     return { analysis: undefined, eventAnalysis, outputAt: null, summary };
@@ -440,7 +460,9 @@ export class AgentProcessor {
   ): Promise<StreamRead | { readonly error: { code: string; message: string } }> {
     const { path, log_type } = stream;
     const firstSight = await this.#firstSight(id, stream);
-    const catchUp = firstSight !== null && firstSight.size > this.#d.catchUpBytes;
+    // A session file is read whole: its tokens and cost need every line, and it parses fast.
+    const catchUp =
+      stream.format === "terminal" && firstSight !== null && firstSight.size > this.#d.catchUpBytes;
     let read = await stage("read", () =>
       this.#d.reader.read(
         id,
@@ -645,7 +667,7 @@ export class AgentProcessor {
       ...generated,
       ...(lane !== undefined ? { judged_by: "offline" } : {}),
       activity_state: analysis.state,
-      ...usageOf(analysis),
+      ...usageOf(analysis, record.usageBase),
       ...(skippedLines > 0 ? { skipped_lines: skippedLines } : {}),
     };
     const model = lane !== undefined && given.length > 0 ? { lines: given, context } : undefined;

@@ -1,5 +1,5 @@
 import type { PendingRead } from "@agentwatch/log-reader";
-import type { AgentSummary } from "@agentwatch/models";
+import type { AgentSummary, TokenUsage } from "@agentwatch/models";
 import type { AgentInfo } from "./agent-source.js";
 import type { AgentStateSnapshot } from "./events.js";
 import { type ActivityState, isActivityState } from "@agentwatch/activity";
@@ -52,6 +52,12 @@ export interface AgentRecord {
   turn: Promise<unknown>;
   /** Its summary stores, one at a time (the cycle's and the model lane's). */
   storeTurn: Promise<unknown>;
+  /**
+   * The tokens and cost its session files had used before this process went on reading them
+   * from their saved positions (its stored summary's), added to what is measured from here; null
+   * when its session files are read from their start.
+   */
+  usageBase: { readonly tokens: TokenUsage; readonly cost_usd: number | null } | null;
 }
 
 /** Runs `write` after the agent's stores before it; resolves or rejects as `write` does. */
@@ -93,6 +99,7 @@ export function newRecord(info: AgentInfo): AgentRecord {
     quick: undefined,
     turn: Promise.resolve(),
     storeTurn: Promise.resolve(),
+    usageBase: null,
   };
 }
 

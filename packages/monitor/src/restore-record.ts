@@ -26,6 +26,14 @@ export async function restoreRecord(
       if (latest !== undefined) {
         const state = summaryActivityState(latest);
         record.lastSummary = latest;
+        // Session files read on from a saved position: what they used before counts too.
+        const resumed = (record.info.streams ?? []).some(
+          (stream) => tracker.getPosition(id, stream.log_type) !== undefined,
+        );
+        const structuredLog = (record.info.format ?? "terminal") !== "terminal";
+        if (latest.tokens !== undefined && (resumed || (structuredLog && position !== undefined))) {
+          record.usageBase = { tokens: latest.tokens, cost_usd: latest.cost_usd ?? null };
+        }
         record.reported = { activity_state: state, on_track_status: latest.on_track_status };
         if (state === "exited") record.exitedAt = Date.parse(latest.timestamp) || null;
       }

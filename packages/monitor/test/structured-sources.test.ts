@@ -322,3 +322,62 @@ describe("a transcript that goes quiet", () => {
     expect(summary.on_track_status).toBe("blocked");
   });
 });
+
+describe("a session's tokens", () => {
+  it("are counted whole when the file is met long, and go on from the stored total after a restart", async () => {
+    const clock = new FakeClock();
+    const home = fakeHome(clock);
+    const source = () => claudeSessionsSource([home.claude], { clock: clock.clock });
+    const id = `claude-${CLAUDE_SESSION}`;
+    // a session file is never skipped to its last lines, however long: every usage counts
+    const first = await harness(
+      ws,
+      { catch_up_bytes: 1_000, catch_up_lines: 5 },
+      {
+        ...parts(clock),
+        source: source(),
+      },
+    );
+    await first.service.runOnce();
+    const before = (await first.store.getLatest(id)) as MonitoredSummary;
+    expect(before.skipped_lines).toBeUndefined();
+    expect(before.tokens?.output).toBeGreaterThan(0);
+    await first.service.stop();
+    // the session goes on while agentwatch is down
+    appendFileSync(
+      home.transcript,
+      `${JSON.stringify({
+        sessionId: CLAUDE_SESSION,
+        cwd: "/home/dev/shop-api",
+        isSidechain: false,
+        type: "assistant",
+        uuid: "00000000-0000-4000-8000-0000000000c1",
+        timestamp: "2026-11-20T11:00:00.000Z",
+        requestId: "req_c1",
+        message: {
+          id: "msg_c1",
+          role: "assistant",
+          model: "claude-sonnet-4-5-20250929",
+          content: [{ type: "text", text: "Done: the endpoint and its tests pass." }],
+          stop_reason: "end_turn",
+          usage: {
+            input_tokens: 1_000,
+            output_tokens: 2_000,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: 0,
+          },
+        },
+      })}\n`,
+    );
+    clock.advance(12_000);
+    const second = await harness(ws, {}, { ...parts(clock), source: source() });
+    await second.service.runOnce();
+    const after = (await second.store.getLatest(id)) as MonitoredSummary;
+    expect(after.tokens).toEqual({
+      ...before.tokens,
+      input: before.tokens!.input + 1_000,
+      output: before.tokens!.output + 2_000,
+    });
+    expect(after.cost_usd).toBeCloseTo(before.cost_usd! + (1_000 * 3 + 2_000 * 15) / 1e6, 9);
+  });
+});
