@@ -1,55 +1,31 @@
 import type { ActivityAnalysis, ActivityState } from "@agentwatch/activity";
-import { stat } from "node:fs/promises";
-import {
-  type AgentEvent,
-  type Clock,
-  type Logger,
-  type OnTrackStatus,
-  type TokenUsage,
-  addTokenUsage,
-} from "@agentwatch/models";
-import type { AgentInfo, LogFormat } from "./agent-source.js";
+import type { OnTrackStatus } from "@agentwatch/models";
 import {
   type AgentRecord,
   exitedSummary,
   inStoreTurn,
   summaryActivityState,
 } from "./agent-record.js";
+import { EMPTY_STEP, type ReadStep, type StreamRead, streamsOf, usageOf } from "./agent-streams.js";
 import { backoffSeconds } from "./backoff.js";
-import type { CycleTail } from "./cycle-tail.js";
 import { AgentProcessingError } from "./errors.js";
-import type { AgentStateSnapshot, MonitorEmitter, StateChangeEvent } from "./events.js";
+import type { AgentStateSnapshot, StateChangeEvent } from "./events.js";
 import { logExists } from "./log-exists.js";
-import type {
-  ActivityAnalysisLike,
-  ActivityAnalyzer,
-  AgentContext,
-  LogReaderLike,
-  MonitoredSummary,
-  PositionTrackerLike,
-  StructuredAnalyzerLike,
-  SummaryGeneratorLike,
-  SummaryStoreLike,
-} from "./parts.js";
-import type { HookFeedLike } from "./hook-feed.js";
-import type { ModelLane } from "./model-lane.js";
+import type { ActivityAnalysisLike, AgentContext, MonitoredSummary } from "./parts.js";
+import type { CycleWork, ProcessorContext, ProcessorDeps } from "./processor-context.js";
+import { quickLook } from "./quick-look.js";
+import { quietEvents, stallCheck } from "./quiet-checks.js";
+import { parseEvents, readPages } from "./read-streams.js";
 import { restoreRecord } from "./restore-record.js";
 import { activityOfOrchestratorState } from "./sources/orchestrator-state.js";
 import { LogReadError, StageFailure, stage } from "./stage.js";
 
-/** Characters of lines one agent's step holds at most (pages stop there; the rest waits). */
-const MAX_CHARS_PER_STEP = 8 * 1024 * 1024;
+export type { CycleWork, ProcessorDeps } from "./processor-context.js";
 
 /** The first message the user sent the agent, as the analysis saw it, if it did. */
 function firstUserMessage(analysis: ActivityAnalysisLike): string | null {
   const message = (analysis as { first_user_message?: unknown }).first_user_message;
   return typeof message === "string" && message !== "" ? message : null;
-}
-
-function textLength(lines: readonly string[]): number {
-  let total = 0;
-  for (const line of lines) total += line.length + 1;
-  return total;
 }
 
 /**
@@ -80,166 +56,29 @@ function withoutLogSummary(record: AgentRecord, nowMs: number, state: string): M
   };
 }
 
-/** What the processor needs: the parts, the settings and where to report. */
-export interface ProcessorDeps {
-  readonly reader: LogReaderLike;
-  readonly tracker: PositionTrackerLike;
-  readonly generator: SummaryGeneratorLike;
-  readonly store: SummaryStoreLike;
-  readonly analyze: ActivityAnalyzer;
-  readonly emitter: MonitorEmitter;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly errorBackoffSeconds: number;
-  readonly exitedGraceMs: number;
-  /** Pages read of one agent in one cycle, at most. */
-  readonly maxReadsPerCycle: number;
-  /** Real milliseconds one agent may spend reading pages in one cycle before the rest waits. */
-  readonly readBudgetMs: number;
-  /** An agent busy and silent this long is summarized again (stalled). */
-  readonly stallMs: number;
-  /** A stream first met with more bytes than this is read from its last `catchUpLines` lines. */
-  readonly catchUpBytes: number;
-  readonly catchUpLines: number;
-  /** Reads structured streams (transcripts, rollouts); without it they are not analyzed. */
-  readonly structured?: StructuredAnalyzerLike | undefined;
-  /** Hook calls, matched to agents. */
-  readonly hooks?: HookFeedLike | undefined;
-  /** The model beside the cycle, when there is one. */
-  readonly lane?: ModelLane | undefined;
-}
-
-/** What one cycle shares across its agents. */
-export interface CycleWork {
-  /** When the cycle started (epoch ms): the "now" of every agent in it. */
-  readonly now: number;
-  /** Aborted when `stop()` gives up waiting: agents not started yet are skipped. */
-  readonly signal: AbortSignal;
-  /** Stores and commits running behind the slots. */
-  readonly tail: CycleTail;
-  lines: number;
-  failures: number;
-  /** Generator calls given new lines (the model-call count when the generator keeps no stats). */
-  callsWithLines: number;
-}
-
-/** One stream of an agent: its log, or another file read with it. */
-interface StreamSpec {
-  readonly path: string;
-  readonly log_type: string;
-  readonly format: LogFormat;
-}
-
-/** The agent's log first, then its other streams. */
-function streamsOf(info: AgentInfo): StreamSpec[] {
-  const log: StreamSpec = {
-    path: info.log_file_path,
-    log_type: info.log_type,
-    format: info.format ?? "terminal",
-  };
-  return [log, ...(info.streams ?? [])];
-}
-
-/** What the pages of one stream read in one step gave. */
-interface StreamRead {
-  readonly stream: StreamSpec;
-  readonly lines: string[];
-  /** Lines skipped unread (a long log first met is read from its last lines). */
-  readonly skippedLines: number;
-  /** When the stream was last written (epoch ms), when it was met for the first time; else null. */
-  readonly writtenAt: number | null;
-  readonly commit: () => Promise<void>;
-  readonly rotated: boolean;
-  readonly truncated: boolean;
-  readonly hasMore: boolean;
-  readonly bytesBehind: number;
-}
-
-/** The events of one step and what the parsers continue from. */
-interface ParsedStep {
-  readonly events: AgentEvent[];
-  readonly carries: Record<string, unknown>;
-  /** Lines of structured streams read. */
-  readonly lineCount: number;
-  /** Structured streams the agent has. */
-  readonly streams: number;
-  /** The last hook event taken, or null when none was. */
-  readonly hookSeq: number | null;
-}
-
-/**
- * Two lists of events (each in its own order) as one in time order; an event without a time takes
- * the time of the one before it in its list, and ties keep `a` first.
- */
-function inTimeOrder(a: readonly AgentEvent[], b: readonly AgentEvent[]): AgentEvent[] {
-  const timed = (list: readonly AgentEvent[], rank: number) => {
-    let last = Number.NEGATIVE_INFINITY;
-    return list.map((event, index) => {
-      const at = event.at === null ? Number.NaN : Date.parse(event.at);
-      if (!Number.isNaN(at)) last = at;
-      return { event, at: last, rank, index };
-    });
-  };
-  return [...timed(a, 0), ...timed(b, 1)]
-    .sort((x, y) => x.at - y.at || x.rank - y.rank || x.index - y.index)
-    .map((item) => item.event);
-}
-
-/** The tokens and cost an analysis of events measured, as summary fields, when it did. */
-function usageOf(
-  analysis: ActivityAnalysisLike,
-  base: UsageBase | null,
-): Pick<MonitoredSummary, "tokens" | "cost_usd"> {
-  const { tokens, cost_usd } = analysis as { tokens?: unknown; cost_usd?: unknown };
-  if (tokens === null || typeof tokens !== "object") return {};
-  const measured = tokens as TokenUsage;
-  const usage = { tokens: base === null ? measured : addTokenUsage(base.tokens, measured) };
-  if (typeof cost_usd !== "number" || !Number.isFinite(cost_usd)) return usage;
-  if (base !== null && base.cost_usd === null) return usage; // part of the total has no price
-  return { ...usage, cost_usd: (base?.cost_usd ?? 0) + cost_usd };
-}
-
-/** What a session used before this process began reading it (from its last stored summary). */
-export interface UsageBase {
-  readonly tokens: TokenUsage;
-  /** Null when that part's cost was not known. */
-  readonly cost_usd: number | null;
-}
-
-/** A read that got as far as its summary: what is left is storing it and committing. */
-interface ReadStep {
-  /** Saves the position after this read's lines. */
-  readonly commit: () => Promise<void>;
-  /** The analysis of this read's terminal lines, when they were analyzed. */
-  readonly analysis: ActivityAnalysisLike | undefined;
-  /** The analysis of this read's events, when there were any. */
-  readonly eventAnalysis?: ActivityAnalysisLike | undefined;
-  /** The parsers' carries after this read, per stream. */
-  readonly carries?: Record<string, unknown> | undefined;
-  /** The last hook event this read took, or null. */
-  readonly hookSeq?: number | null | undefined;
-  /** What the model beside the cycle is to judge, when there is one and new lines. */
-  readonly model?: { readonly lines: string[]; readonly context: AgentContext } | undefined;
-  /** When its lines were read, when it had any. */
-  readonly outputAt: Date | null;
-  /** The summary to store before committing, if one was made. */
-  readonly summary: MonitoredSummary | null;
-}
-
-/** Pages one stream gives a quick look at most (the cycle reads the rest). */
-const QUICK_PAGES = 5;
-
-const EMPTY_STEP = { analysis: undefined, outputAt: null, summary: null } as const;
-
 /**
  * Runs one agent's share of a cycle. In the agent's slot: read → analyze → `state_change` →
  * summarize. Behind it (the cycle waits): store → `summary` → commit (batched).
  */
 export class AgentProcessor {
   readonly #d: ProcessorDeps;
+  readonly #ctx: ProcessorContext;
 
   constructor(deps: ProcessorDeps) {
     this.#d = deps;
+    this.#ctx = {
+      d: deps,
+      report: (record, activity, onTrack, trigger) =>
+        this.#report(record, activity, onTrack, trigger),
+    };
+  }
+
+  /**
+   * A quick look at an agent woken by a write to one of its files, outside the cycle (see
+   * `quickLook` in quick-look.ts). Resolves to true when a line is held back; never throws.
+   */
+  quickLook(record: AgentRecord, nowMs: number): Promise<boolean> {
+    return quickLook(this.#ctx, record, nowMs);
   }
 
   /**
@@ -278,92 +117,6 @@ export class AgentProcessor {
     }
   }
 
-  /**
-   * A quick look at an agent woken by a write to one of its files, outside the cycle: reads what
-   * was written since its last look (without committing: its cycle step reads it again for the
-   * summary), analyzes it and reports a state change at once. Only for an agent read before, not
-   * exited nor backing off. Resolves to true when an unterminated last line is held back (look
-   * again once the file is quiet); never throws.
-   */
-  async quickLook(record: AgentRecord, nowMs: number): Promise<boolean> {
-    if (!record.loaded || !record.logSeen || record.exitedAt !== null || record.retryAt > nowMs) {
-      return false;
-    }
-    const id = record.info.instance_id;
-    try {
-      const quick = record.quick;
-      const reads = new Map(quick?.reads ?? []);
-      const carries: Record<string, unknown> = { ...(quick?.carries ?? record.carries) };
-      const lines: string[] = [];
-      const events: AgentEvent[] = [];
-      const structured = this.#d.structured;
-      let held = false;
-      for (const stream of streamsOf(record.info)) {
-        const got: string[] = [];
-        let read = reads.get(stream.log_type);
-        for (let page = 0; page < QUICK_PAGES && (page === 0 || read?.hasMore === true); page++) {
-          const next = await this.#d.reader.read(
-            id,
-            stream.path,
-            stream.log_type,
-            read === undefined ? undefined : { after: read },
-          );
-          if (next.error !== null) break; // the cycle step says what is wrong
-          read = next;
-          got.push(...next.lines);
-        }
-        if (read === undefined) continue;
-        reads.set(stream.log_type, read);
-        held ||= read.pendingPartial !== null;
-        if (stream.format === "terminal") lines.push(...got);
-        else if (structured !== undefined && got.length > 0) {
-          const parsed = structured.parse(stream.format, got, carries[stream.log_type]);
-          carries[stream.log_type] = parsed.carry;
-          events.push(...parsed.events);
-        }
-      }
-      const hookSeq = quick?.hookSeq ?? record.hookSeq;
-      const hooks = this.#d.hooks?.since(record, events, hookSeq);
-      const all =
-        hooks === undefined || hooks.events.length === 0
-          ? events
-          : inTimeOrder(events, hooks.events);
-      const previous = quick?.analysis ?? record.analysis;
-      const previousEvents = quick?.eventAnalysis ?? record.eventAnalysis;
-      const now = new Date(nowMs);
-      const context = {
-        now,
-        lastOutputAt: lines.length + all.length > 0 ? now : record.lastOutputAt,
-      };
-      const analysis =
-        lines.length > 0 ? this.#d.analyze(lines, { ...context, previous }) : previous;
-      const eventAnalysis =
-        structured !== undefined && all.length > 0
-          ? structured.analyze(all, { ...context, previous: previousEvents })
-          : previousEvents;
-      record.quick = {
-        reads,
-        analysis,
-        eventAnalysis,
-        carries,
-        hookSeq: hooks?.seq ?? hookSeq,
-      };
-      if (lines.length === 0 && all.length === 0) return held;
-      const merged =
-        structured !== undefined && eventAnalysis !== undefined
-          ? structured.merge(analysis, eventAnalysis)
-          : analysis;
-      if (merged !== undefined) {
-        this.#report(record, merged.state, record.reported.on_track_status, "read");
-      }
-      return held;
-    } catch (error) {
-      // The cycle step reads the same output again, and reports what fails.
-      this.#d.logger.debug({ err: error, instanceId: id }, `a quick look at ${id} failed`);
-      return false;
-    }
-  }
-
   /** Reads, analyzes and summarizes; resolves to true when work was left behind the slot. */
   async #read(record: AgentRecord, work: CycleWork): Promise<boolean> {
     const step = await this.#readStep(record, work);
@@ -378,158 +131,6 @@ export class AgentProcessor {
   }
 
   /**
-   * An agent whose events last showed it working, with nothing new since: its events are analyzed
-   * again as of now, since what silence means changes with time (a turn taken as ended after a
-   * quiet minute; a quick tool with no result for a while taken as waiting for approval). A state
-   * that changed is reported and summarized (no model call); otherwise null.
-   */
-  async #quietEvents(
-    record: AgentRecord,
-    work: CycleWork,
-  ): Promise<Omit<ReadStep, "commit"> | null> {
-    const structured = this.#d.structured;
-    const previous = record.eventAnalysis;
-    if (structured === undefined || previous === undefined || previous.state !== "working") {
-      return null;
-    }
-    const now = new Date(work.now);
-    const eventAnalysis = await stage("analyze", () =>
-      structured.analyze([], { now, lastOutputAt: record.lastOutputAt, previous }),
-    );
-    if (eventAnalysis.state === previous.state) return null;
-    const analysis = structured.merge(record.analysis, eventAnalysis);
-    this.#report(record, analysis.state, record.reported.on_track_status, "read");
-    const last = record.lastSummary;
-    const generated = await stage("summarize", () =>
-      this.#d.generator.generateSummary(record.info.instance_id, [], {
-        instance_name: record.info.instance_name,
-        role: record.info.role,
-        assigned_task: record.info.assigned_task ?? last?.assigned_task ?? null,
-        parent_instance_id: record.info.parent_instance_id,
-        previous_summary: last,
-        last_output_at: record.lastOutputAt,
-        activity: analysis as ActivityAnalysis,
-      }),
-    );
-    const summary: MonitoredSummary = {
-      ...generated,
-      activity_state: analysis.state,
-      ...usageOf(analysis, record.usageBase),
-      ...(this.#d.lane !== undefined ? { judged_by: "offline" } : {}),
-    };
-    return { analysis: undefined, eventAnalysis, outputAt: null, summary };
-  }
-
-  /**
-   * An agent busy on screen at its last summary, and silent since for `stallMs`: summarized again
-   * without new lines (the generator marks it stalled, which blocks it; no model call), once, so a
-   * silent agent is judged too. Null when it is not stalled, or was already told stalled.
-   */
-  async #stallCheck(record: AgentRecord, work: CycleWork): Promise<MonitoredSummary | null> {
-    const last = record.lastSummary;
-    const since = record.lastOutputAt;
-    if (last === null || since === null || summaryActivityState(last) !== "working") return null;
-    if (last.on_track_status === "blocked" || work.now - since.getTime() < this.#d.stallMs) {
-      return null;
-    }
-    const generated = await stage("summarize", () =>
-      this.#d.generator.generateSummary(record.info.instance_id, [], {
-        instance_name: record.info.instance_name,
-        role: record.info.role,
-        assigned_task: last.assigned_task,
-        parent_instance_id: record.info.parent_instance_id,
-        previous_summary: last,
-        last_output_at: since,
-        activity: record.analysis as ActivityAnalysis | undefined,
-      }),
-    );
-    if (generated.on_track_status !== "blocked") return null; // the generator does not see a stall
-    return { ...last, ...generated, activity_state: "working" };
-  }
-
-  /**
-   * Reads every page one stream of the agent has waiting (while the agent's read budget lasts: at
-   * most `maxReadsPerCycle` pages and `readBudgetMs`, counted from `started`). Resolves to the
-   * error of a first read that failed.
-   */
-  async #readPages(
-    id: string,
-    stream: StreamSpec,
-    work: CycleWork,
-    started: number,
-  ): Promise<StreamRead | { readonly error: { code: string; message: string } }> {
-    const { path, log_type } = stream;
-    const firstSight = await this.#firstSight(id, stream);
-    // A session file is read whole: its tokens and cost need every line, and it parses fast.
-    const catchUp =
-      stream.format === "terminal" && firstSight !== null && firstSight.size > this.#d.catchUpBytes;
-    let read = await stage("read", () =>
-      this.#d.reader.read(
-        id,
-        path,
-        log_type,
-        catchUp ? { catchUpLines: this.#d.catchUpLines } : undefined,
-      ),
-    );
-    if (read.error !== null) return { error: read.error };
-    if (read.skippedLines > 0) {
-      this.#d.logger.info(
-        { instanceId: id, path, skippedLines: read.skippedLines, bytes: firstSight?.size },
-        `agent ${id}: ${path} already held ${firstSight?.size ?? 0} bytes when first met; read from its last ${this.#d.catchUpLines} lines, ${read.skippedLines} earlier lines skipped (--from-start reads every log from its start)`,
-      );
-    }
-    const lines = [...read.lines];
-    let chars = textLength(read.lines);
-    let { rotated, truncated } = read;
-    for (
-      let pages = 1;
-      read.hasMore &&
-      pages < this.#d.maxReadsPerCycle &&
-      chars < MAX_CHARS_PER_STEP &&
-      performance.now() - started < this.#d.readBudgetMs &&
-      !work.signal.aborted;
-      pages++
-    ) {
-      const after = read;
-      const next = await stage("read", () => this.#d.reader.read(id, path, log_type, { after }));
-      if (next.error !== null) break; // what was read so far is handled; the rest comes next time
-      read = next;
-      lines.push(...next.lines);
-      chars += textLength(next.lines);
-      rotated ||= next.rotated;
-      truncated ||= next.truncated;
-    }
-    return {
-      stream,
-      lines,
-      skippedLines: read.skippedLines,
-      writtenAt: firstSight?.mtimeMs ?? null,
-      commit: read.commit,
-      rotated,
-      truncated,
-      hasMore: read.hasMore,
-      bytesBehind: read.bytesBehind,
-    };
-  }
-
-  /**
-   * The size and modification time of a stream met for the first time (no saved position); null
-   * for a stream read before, or one that cannot be stat'ed (the read says why).
-   */
-  async #firstSight(
-    id: string,
-    stream: StreamSpec,
-  ): Promise<{ size: number; mtimeMs: number } | null> {
-    if (this.#d.tracker.getPosition(id, stream.log_type) !== undefined) return null;
-    try {
-      const info = await stat(stream.path);
-      return { size: info.size, mtimeMs: info.mtimeMs };
-    } catch {
-      return null;
-    }
-  }
-
-  /**
    * Reads every page the agent has waiting in its log and its other streams (a pane's transcript),
    * then analyzes the lines together and summarizes them once; the one commit of the step saves
    * the position of every stream after every page. Resolves to null when the log could not be read
@@ -540,7 +141,7 @@ export class AgentProcessor {
     const started = performance.now();
     const reads: StreamRead[] = [];
     for (const stream of streamsOf(record.info)) {
-      const read = await this.#readPages(id, stream, work, started);
+      const read = await readPages(this.#ctx, id, stream, work, started);
       if ("error" in read) {
         if (read.error.code !== "ENOENT") {
           throw new StageFailure("read", new LogReadError(read.error.code, read.error.message));
@@ -577,15 +178,15 @@ export class AgentProcessor {
           };
     const terminal = reads.filter((read) => read.stream.format === "terminal");
     const lines = terminal.flatMap((read) => read.lines);
-    const parsed = this.#parseEvents(record, reads);
+    const parsed = parseEvents(this.#ctx, record, reads);
     const newLines = lines.length + parsed.lineCount;
     work.lines += newLines;
     const renewed = reads.some((read) => read.rotated || read.truncated);
     // analysis only when something happened: new lines, a new file, the agent coming back
     if (newLines === 0 && parsed.events.length === 0 && !revived && !renewed) {
-      const quiet = await this.#quietEvents(record, work);
+      const quiet = await quietEvents(this.#ctx, record, work);
       if (quiet !== null) return { ...quiet, commit, hookSeq: parsed.hookSeq };
-      const stall = await this.#stallCheck(record, work);
+      const stall = await stallCheck(this.#ctx, record, work);
       return { ...EMPTY_STEP, commit, hookSeq: parsed.hookSeq, summary: stall };
     }
     const now = new Date(work.now);
@@ -672,33 +273,6 @@ export class AgentProcessor {
     };
     const model = lane !== undefined && given.length > 0 ? { lines: given, context } : undefined;
     return { ...step, summary, model };
-  }
-
-  /**
-   * The events of the structured streams read in this step and of the hook calls about this
-   * agent since its last step; the parsers' carries to keep once the step is committed.
-   */
-  #parseEvents(record: AgentRecord, reads: readonly StreamRead[]): ParsedStep {
-    const structured = this.#d.structured;
-    const carries: Record<string, unknown> = { ...record.carries };
-    const events: AgentEvent[] = [];
-    let lineCount = 0;
-    let streams = 0;
-    if (structured === undefined) return { events, carries, lineCount, streams, hookSeq: null };
-    for (const read of reads) {
-      const format = read.stream.format;
-      if (format === "terminal") continue;
-      streams++;
-      if (read.lines.length === 0 && !read.rotated && !read.truncated) continue;
-      lineCount += read.lines.length;
-      const parsed = structured.parse(format, read.lines, carries[read.stream.log_type]);
-      carries[read.stream.log_type] = parsed.carry;
-      events.push(...parsed.events);
-    }
-    const hooks = this.#d.hooks?.since(record, events);
-    const all =
-      hooks === undefined || hooks.events.length === 0 ? events : inTimeOrder(events, hooks.events);
-    return { events: all, carries, lineCount, streams, hookSeq: hooks?.seq ?? null };
   }
 
   /**

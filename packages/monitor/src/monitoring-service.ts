@@ -11,11 +11,12 @@ import {
   type MonitorEventName,
   type MonitorListener,
 } from "./events.js";
-import { type AgentRecord, inStoreTurn } from "./agent-record.js";
+import { inStoreTurn } from "./agent-record.js";
 import { HookFeed } from "./hook-feed.js";
 import { transcriptsAnalyzer } from "./transcripts-analyzer.js";
 import { type ModelJudgeLike, ModelLane, type ModelStatus } from "./model-lane.js";
-import { SourceWatcher, type WatchFunction } from "./source-watcher.js";
+import type { WatchFunction } from "./source-watcher.js";
+import { WakeUps } from "./wake-ups.js";
 import { mapLimit } from "./map-limit.js";
 import type {
   ActivityAnalyzer,
@@ -40,21 +41,6 @@ const STORE_CONCURRENCY = 32;
 const COMMIT_BATCH = 64;
 /** Pages of one agent read in one cycle at most, by default. */
 const DEFAULT_MAX_READS = 50;
-/** A quick look waits for an agent's writes to pause this long (real milliseconds)… */
-const QUICK_QUIET_MS = 400;
-/** …but not longer than this after the first write of a run that does not pause. */
-const QUICK_MAX_WAIT_MS = 1_000;
-
-/** An agent's quick look: when its run of writes began, the look waiting, one running. */
-interface QuickState {
-  firstAt: number;
-  timer: NodeJS.Timeout | undefined;
-  running: boolean;
-  /** Written to while its look ran: another look follows. */
-  again: boolean;
-}
-/** When a quick look found a line held back (no newline yet), how long until it looks again. */
-const QUICK_HELD_RETRY_MS = 1_100;
 
 /** The parts a `MonitoringService` is built from; tests replace any of them. */
 export interface MonitoringServiceParts {
@@ -152,11 +138,7 @@ export class MonitoringService {
   readonly #registry: AgentRegistry;
   readonly #hooks: HookFeed | undefined;
   readonly #lane: ModelLane | undefined;
-  #watcher: SourceWatcher | undefined;
-  /** Watched file → the agents reading it. */
-  #byPath = new Map<string, AgentRecord[]>();
-  /** Agents with a quick look queued or running, and whether another was asked for meanwhile. */
-  readonly #quick = new Map<AgentRecord, QuickState>();
+  #wakeUps: WakeUps | undefined;
   #hookTurn: Promise<unknown> = Promise.resolve();
   readonly #sleepAbort = new AbortController();
   readonly #cancel = new AbortController();
@@ -270,112 +252,21 @@ export class MonitoringService {
       );
     }
     if (this.#parts.wakeOnWrite === true) {
-      this.#watcher = new SourceWatcher({
-        onChange: (path) => this.#wake(path),
+      this.#wakeUps = new WakeUps({
         logger: this.#logger,
         watch: this.#parts.watch,
+        hooksFile: this.#parts.hooksFile,
+        hooks: this.#hooks,
+        pollHooks: () => {
+          const polled = this.#hookTurn.then(() => this.#pollHooks());
+          this.#hookTurn = polled;
+          return polled;
+        },
+        records: () => this.#registry.records(),
+        look: (record) => this.#processor.quickLook(record, this.#clock()),
       });
     }
     this.#loop = this.#runLoop();
-  }
-
-  /** A watched file was written: quick looks at the agents reading it (or told of by hooks). */
-  #wake(path: string): void {
-    if (this.#stopping !== undefined) return;
-    if (path === this.#parts.hooksFile && this.#hooks !== undefined) {
-      const hooks = this.#hooks;
-      this.#hookTurn = this.#hookTurn
-        .then(() => this.#pollHooks())
-        .then(() => {
-          for (const record of this.#registry.records()) {
-            const after = record.quick?.hookSeq ?? record.hookSeq;
-            // a hook call is one exact event, not a burst of writes: looked at at once
-            if ((hooks.since(record, [], after)?.events.length ?? 0) > 0) {
-              this.#quickLook(record, true);
-            }
-          }
-        });
-      return;
-    }
-    for (const record of this.#byPath.get(path) ?? []) this.#quickLook(record);
-  }
-
-  /**
-   * A quick look at `record`, in its turn (after its cycle step, if one runs), once its writes
-   * pause for {@link QUICK_QUIET_MS}, or {@link QUICK_MAX_WAIT_MS} after the first of a run of
-   * writes that does not pause: an agent that stops at a prompt is looked at a moment later, and
-   * one that streams output is looked at a few times a second at most, not once per write. A line
-   * held back (written without its newline yet) is looked at again once the file has been quiet
-   * long enough for the reader to give it.
-   */
-  #quickLook(record: AgentRecord, atOnce = false): void {
-    const now = Date.now();
-    let state = this.#quick.get(record);
-    if (state === undefined) {
-      state = { firstAt: now, timer: undefined, running: false, again: false };
-      this.#quick.set(record, state);
-    }
-    if (state.running) {
-      state.again = true;
-      return;
-    }
-    const due = atOnce ? now : Math.min(now + QUICK_QUIET_MS, state.firstAt + QUICK_MAX_WAIT_MS);
-    this.#arm(record, state, due);
-  }
-
-  #arm(record: AgentRecord, state: QuickState, due: number): void {
-    clearTimeout(state.timer);
-    if (this.#stopping !== undefined) return;
-    state.timer = setTimeout(() => this.#look(record, state), Math.max(0, due - Date.now()));
-    state.timer.unref();
-  }
-
-  #look(record: AgentRecord, state: QuickState): void {
-    state.timer = undefined;
-    state.running = true;
-    state.again = false;
-    let held = false;
-    const run = async (): Promise<void> => {
-      if (this.#stopping === undefined) {
-        held = await this.#processor.quickLook(record, this.#clock());
-      }
-    };
-    const turn = record.turn.then(run, run);
-    record.turn = turn.catch(() => {});
-    void turn.finally(() => {
-      state.running = false;
-      const now = Date.now();
-      if (this.#stopping !== undefined || (!state.again && !held)) {
-        this.#quick.delete(record);
-      } else if (state.again) {
-        state.firstAt = now;
-        this.#arm(record, state, now + QUICK_QUIET_MS);
-      } else {
-        this.#arm(record, state, now + QUICK_HELD_RETRY_MS);
-      }
-    });
-  }
-
-  /** What the watcher watches: every stream of every agent, and the hooks file. */
-  #watchAgents(records: readonly AgentRecord[]): void {
-    const watcher = this.#watcher;
-    if (watcher === undefined) return;
-    const byPath = new Map<string, AgentRecord[]>();
-    for (const record of records) {
-      if (record.exitedAt !== null) continue;
-      const { info } = record;
-      for (const path of [info.log_file_path, ...(info.streams ?? []).map((s) => s.path)]) {
-        const list = byPath.get(path);
-        if (list === undefined) byPath.set(path, [record]);
-        else list.push(record);
-      }
-    }
-    this.#byPath = byPath;
-    const paths = [...byPath.keys()];
-    if (this.#hooks !== undefined && this.#parts.hooksFile !== undefined) {
-      paths.push(this.#parts.hooksFile);
-    }
-    watcher.update(paths);
   }
 
   /**
@@ -416,8 +307,7 @@ export class MonitoringService {
 
   async #stop(timeoutMs: number): Promise<StopResult> {
     this.#sleepAbort.abort();
-    this.#watcher?.close();
-    for (const state of this.#quick.values()) clearTimeout(state.timer);
+    this.#wakeUps?.close();
     const done = Promise.all([this.#chain, this.#loop]).then(() => true);
     const timer = new AbortController();
     const timeout = realTimeout(Math.max(0, timeoutMs), false, { signal: timer.signal }).catch(
@@ -512,7 +402,7 @@ export class MonitoringService {
     records.forEach((record, index) => {
       if (outcomes[index] === "removed") this.#registry.remove(record);
     });
-    this.#watchAgents(this.#registry.records());
+    this.#wakeUps?.watchAgents(this.#registry.records());
     const endMs = this.#clock();
     const callsAfter = generator.stats?.modelCalls;
     const stats: CycleStats = {
