@@ -29,7 +29,10 @@ import {
   HeuristicProvider,
   SummaryGenerator,
 } from "@agentwatch/summarizer";
+import { type Notifier, createNotifier } from "@agentwatch/notify";
+import { type OtelExporter, createOtelExporter } from "@agentwatch/otel";
 import { SummaryStore } from "@agentwatch/summary-store";
+import { type EventAnalysis, analyzeEvents, parseClaudeLines } from "@agentwatch/transcripts";
 import { type TmuxSource, type TmuxSourceOptions, tmuxSource } from "@agentwatch/tmux";
 
 export const status: OnTrackStatus = parseOnTrackStatus("Off-Track");
@@ -88,4 +91,17 @@ export function panes(options: TmuxSourceOptions): TmuxSource {
 export function describe(error: unknown): string {
   if (error instanceof ConfigError || error instanceof SafeFsError) return error.code;
   return String(error);
+}
+
+export function eventsOf(lines: readonly string[]): EventAnalysis {
+  const { events } = parseClaudeLines(lines, null);
+  return analyzeEvents(events, { now: new Date(), lastOutputAt: null });
+}
+
+export async function notifier(): Promise<Notifier> {
+  return createNotifier({ targets: ["webhook=http://127.0.0.1:9/"] });
+}
+
+export function exporter(): OtelExporter {
+  return createOtelExporter({ endpoint: "http://127.0.0.1:4318" });
 }
