@@ -257,11 +257,7 @@ export class MonitoringService {
         watch: this.#parts.watch,
         hooksFile: this.#parts.hooksFile,
         hooks: this.#hooks,
-        pollHooks: () => {
-          const polled = this.#hookTurn.then(() => this.#pollHooks());
-          this.#hookTurn = polled;
-          return polled;
-        },
+        pollHooks: () => this.#pollHooksInTurn(),
         records: () => this.#registry.records(),
         look: (record) => this.#processor.quickLook(record, this.#clock()),
       });
@@ -357,6 +353,13 @@ export class MonitoringService {
     }
   }
 
+  /** {@link #pollHooks} after any poll in flight (a cycle's and a wake-up's never overlap). */
+  #pollHooksInTurn(): Promise<void> {
+    const polled = this.#hookTurn.then(() => this.#pollHooks());
+    this.#hookTurn = polled;
+    return polled;
+  }
+
   /** Reads the hook calls recorded since the last cycle; a failure is reported, never thrown. */
   async #pollHooks(): Promise<void> {
     try {
@@ -389,7 +392,7 @@ export class MonitoringService {
       failures: 0,
       callsWithLines: 0,
     };
-    await (this.#hookTurn = this.#hookTurn.then(() => this.#pollHooks()));
+    await this.#pollHooksInTurn();
     await this.#registry.reconcile(this.#parts.source);
     const records = this.#registry.records();
     const outcomes = await mapLimit(records, this.#settings.agent_concurrency, (record) => {

@@ -15,6 +15,7 @@ import {
   joinSessions,
 } from "../src/index.js";
 import { FakeClock } from "./helpers/fake-clock.js";
+import { warningLogger } from "./helpers/recording-logger.js";
 import { Workspace, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
@@ -184,16 +185,8 @@ describe("Claude Code and Codex session files", () => {
 
 describe("the hooks file", () => {
   it("not there yet (hooks not installed) is nothing to say; once it appears it is read", async () => {
-    const warnings: string[] = [];
-    const logger = {
-      warn: (_o: unknown, message?: string) => warnings.push(String(message)),
-      info: () => {},
-      debug: () => {},
-      error: () => {},
-      trace: () => {},
-      fatal: () => {},
-      child: () => logger,
-    };
+    const logger = warningLogger();
+    const { warnings } = logger;
     const clock = new FakeClock();
     const home = fakeHome(clock);
     const hooksFile = join(ws.stateDir, "hooks", "claude-hooks.jsonl");

@@ -6,6 +6,7 @@ import { waitFor } from "@agentwatch/test-kit";
 import { describe, expect, it } from "vitest";
 import type { MonitoredSummary, Timer, WatchFunction } from "../src/index.js";
 import { FakeClock } from "./helpers/fake-clock.js";
+import { warningLogger } from "./helpers/recording-logger.js";
 import { type Harness, type Workspace, harness, useWorkspace } from "./helpers/workspace.js";
 
 let ws: Workspace;
@@ -71,16 +72,8 @@ describe("wake-up on write", () => {
   it("where a directory cannot be watched, says so once and leaves its agents to the cycle", async () => {
     ws.addAgent("c");
     ws.append("c", "hello");
-    const warnings: string[] = [];
-    const logger = {
-      warn: (_o: unknown, message?: string) => warnings.push(String(message)),
-      info: () => {},
-      debug: () => {},
-      error: () => {},
-      trace: () => {},
-      fatal: () => {},
-      child: () => logger,
-    };
+    const logger = warningLogger();
+    const { warnings } = logger;
     const failing: WatchFunction = () => {
       throw Object.assign(new Error("inotify watch limit reached"), { code: "ENOSPC" });
     };
