@@ -55,6 +55,7 @@ export function createJudges(context: CommandContext, options: { offline: boolea
         return modelGenerator.stats;
       },
       status: () => provider.status(),
+      calls: () => provider.stats,
     },
   };
 }

@@ -30,6 +30,11 @@ export interface ModelJudgeLike extends SummaryGeneratorLike {
     readonly unavailableSince: number | null;
     readonly lastError: string | null;
   };
+  /**
+   * The provider's own counts of calls so far (`GuardedProvider.stats`): exact where the lane can
+   * only tell a verdict from a fallback. Without it the lane counts each request by its outcome.
+   */
+  calls?(): ModelCallCounts;
 }
 
 /** Model calls counted since the last `take()`. */
@@ -75,7 +80,9 @@ export class ModelLane {
   readonly #o: ModelLaneOptions;
   readonly #queue = new Map<AgentRecord, Job>();
   #running = 0;
+  /** Requests dropped for newer ones, and (without `calls()`) each request by its outcome. */
   #counts = { started: 0, finished: 0, failed: 0, skipped: 0 };
+  #lastCalls: ModelCallCounts = { started: 0, finished: 0, failed: 0, skipped: 0 };
   readonly #idle = new Set<() => void>();
   #closed = false;
 
@@ -96,11 +103,23 @@ export class ModelLane {
     this.#pump();
   }
 
-  /** The counts since the last call, and resets them. */
+  /**
+   * The counts since the last call, and resets them: the provider's own (`calls()`) when it keeps
+   * them, plus the requests the lane dropped for newer ones.
+   */
   take(): ModelCallCounts {
-    const counts = this.#counts;
+    const own = this.#counts;
     this.#counts = { started: 0, finished: 0, failed: 0, skipped: 0 };
-    return counts;
+    const calls = this.#o.judge.calls?.();
+    if (calls === undefined) return own;
+    const last = this.#lastCalls;
+    this.#lastCalls = calls;
+    return {
+      started: calls.started - last.started,
+      finished: calls.finished - last.finished,
+      failed: calls.failed - last.failed,
+      skipped: calls.skipped - last.skipped + own.skipped,
+    };
   }
 
   /** Where the model stands. */
@@ -156,8 +175,7 @@ export class ModelLane {
   async #run(job: Job): Promise<void> {
     const { record } = job;
     const id = record.info.instance_id;
-    const unavailable = this.#o.judge.status?.().unavailableSince ?? null;
-    const before = this.#o.judge.stats?.modelCalls;
+    this.#counts.started++;
     let summary: MonitoredSummary;
     try {
       summary = await this.#o.judge.generateSummary(id, job.lines, job.context);
@@ -166,16 +184,11 @@ export class ModelLane {
       this.#o.logger.debug({ err: error, instanceId: id }, `no model verdict for ${id}`);
       return;
     }
-    const sent = before === undefined || (this.#o.judge.stats?.modelCalls ?? 0) > before;
     if (summary.drift_reasons.some((reason) => reason.startsWith(FALLBACK_REASON))) {
       // the model gave no verdict: the offline one stands (the view says the model is unavailable)
-      if (sent || unavailable === null) {
-        this.#counts.started++;
-        this.#counts.failed++;
-      } else this.#counts.skipped++;
+      this.#counts.failed++;
       return;
     }
-    this.#counts.started++;
     this.#counts.finished++;
     await this.#o.inStoreTurn(record, async () => {
       if (record.lastSummary !== job.base || this.#closed) return; // a newer summary stands

@@ -87,6 +87,7 @@ function modelJudge(url: string, clock: FakeClock, deadlineMs: number): ModelJud
       return generator.stats;
     },
     status: () => provider.status(),
+    calls: () => provider.stats,
   };
 }
 
@@ -140,11 +141,17 @@ describe("a model beside the cycle", () => {
       { clock, analyze: analyzeActivity, modelJudge: modelJudge(api.url, clock, 3_600_000) },
     );
     ws.append("c", ...LINES);
-    await h.service.runOnce();
+    const first = await h.service.runOnce();
     await waitFor(() => api.requests === 1, { what: "the model call to be sent" });
     ws.append("c", "⏺ Bash(npm test)");
     const second = await h.service.runOnce(); // the first call still hangs (its deadline is an hour)
-    expect(second.model).toMatchObject({ started: 0, finished: 0, failed: 0 });
+    expect(second.model).toMatchObject({ finished: 0, failed: 0 });
+    // both cycles' calls were sent and hang; each is counted started by the cycle that saw it
+    await waitFor(() => api.requests === 2, { what: "the second call to be sent" });
+    const third = await h.service.runOnce();
+    const started = [first, second, third].reduce((sum, c) => sum + (c.model?.started ?? 0), 0);
+    expect(started).toBe(2);
+    expect(third.model).toMatchObject({ finished: 0, failed: 0 });
     expect(((await h.store.getLatest("c")) as MonitoredSummary).judged_by).toBe("offline");
     expect(h.of("summary")).toHaveLength(2);
   });
